@@ -1,0 +1,73 @@
+package dev.gatehouse;
+
+import dev.gatehouse.apikey.ApiKey;
+import dev.gatehouse.apikey.ApiKeys;
+import dev.gatehouse.crypto.Passwords;
+import dev.gatehouse.crypto.Secrets;
+import dev.gatehouse.store.Writer;
+import dev.gatehouse.user.Groups;
+import dev.gatehouse.user.Users;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * First start on an empty database: an {@code admin} user in group {@code admins} and an admin API
+ * key, both in one transaction together with the marker that says the bootstrap happened, so it
+ * happens exactly once. Secrets come from the environment or are generated and printed once.
+ */
+final class Bootstrap {
+  static final String PASSWORD_ENV = "GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD";
+  static final String API_KEY_ENV = "GATEHOUSE_BOOTSTRAP_API_KEY";
+  private static final Logger LOG = Logger.getLogger(Bootstrap.class.getName());
+
+  private Bootstrap() {}
+
+  static void runOnce(
+      Writer writer,
+      Passwords passwords,
+      Secrets secrets,
+      InstantSource clock,
+      Map<String, String> env) {
+    if (Boolean.TRUE.equals(writer.write(tx -> tx.count("SELECT COUNT(*) FROM bootstrap") > 0))) {
+      return;
+    }
+    String password = env.get(PASSWORD_ENV);
+    boolean generatedPassword = password == null || password.isEmpty();
+    if (generatedPassword) {
+      password = secrets.generate("").substring(0, 24);
+    }
+    String apiKey = env.get(API_KEY_ENV);
+    boolean generatedKey = apiKey == null || apiKey.isEmpty();
+    if (generatedKey) {
+      apiKey = secrets.generate("gh_ak_");
+    }
+    String hash = passwords.hash(password);
+    String key = apiKey;
+    boolean done =
+        writer.write(
+            tx -> {
+              if (tx.count("SELECT COUNT(*) FROM bootstrap") > 0) {
+                return false;
+              }
+              long now = clock.millis();
+              Groups.bootstrapAdmins(tx, now);
+              Users.bootstrapAdmin(tx, now, hash, List.of("admins"));
+              ApiKeys.insert(tx, now, "bootstrap", ApiKey.Role.admin, null, key);
+              tx.update("INSERT INTO bootstrap (id, completed_at) VALUES (1, ?)", now);
+              return true;
+            });
+    if (!done) {
+      return;
+    }
+    // Printed to stdout, not the log, and only when generated: these are the only copies.
+    if (generatedPassword) {
+      System.out.println("Bootstrap: user 'admin' created with password: " + password);
+    }
+    if (generatedKey) {
+      System.out.println("Bootstrap: admin API key: " + key);
+    }
+    LOG.info("bootstrap done: user admin and API key 'bootstrap' created");
+  }
+}

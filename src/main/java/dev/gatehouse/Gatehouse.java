@@ -1,0 +1,142 @@
+package dev.gatehouse;
+
+import dev.gatehouse.admin.AdminRoutes;
+import dev.gatehouse.admin.OpenApiRoutes;
+import dev.gatehouse.apikey.ApiKeys;
+import dev.gatehouse.app.Apps;
+import dev.gatehouse.client.Clients;
+import dev.gatehouse.config.Config;
+import dev.gatehouse.crypto.Argon2Params;
+import dev.gatehouse.crypto.Passwords;
+import dev.gatehouse.crypto.Secrets;
+import dev.gatehouse.event.Events;
+import dev.gatehouse.metrics.HttpMetrics;
+import dev.gatehouse.metrics.MetricsServer;
+import dev.gatehouse.store.Store;
+import dev.gatehouse.user.Groups;
+import dev.gatehouse.user.Users;
+import dev.gatehouse.web.HealthRoutes;
+import dev.gatehouse.web.WebServerFactory;
+import io.helidon.webserver.WebServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * The composition root: config → store → in-memory state → features → routes, wired by
+ * constructors. Nothing else creates long-lived objects.
+ */
+public final class Gatehouse implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Gatehouse.class.getName());
+
+  private final Store store;
+  private final Events events;
+  private final WebServer server;
+  private final MetricsServer metricsServer;
+  private final AtomicBoolean ready;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Gatehouse(
+      Store store,
+      Events events,
+      WebServer server,
+      MetricsServer metricsServer,
+      AtomicBoolean ready) {
+    this.store = store;
+    this.events = events;
+    this.server = server;
+    this.metricsServer = metricsServer;
+    this.ready = ready;
+  }
+
+  /** Starts Gatehouse with the real clock and randomness. */
+  public static Gatehouse start(Config config, Map<String, String> env) {
+    SecureRandom random = new SecureRandom();
+    return start(config, env, InstantSource.system(), () -> random);
+  }
+
+  public static Gatehouse start(
+      Config config, Map<String, String> env, InstantSource clock, Supplier<SecureRandom> random) {
+    long started = System.nanoTime();
+    PrometheusRegistry registry = new PrometheusRegistry();
+    Events events = new Events();
+    Store store = Store.open(config, events, registry);
+    try {
+      Config.Hashing hashing = config.hashing();
+      Passwords passwords =
+          new Passwords(
+              new Argon2Params(hashing.argon2MCost(), hashing.argon2TCost(), hashing.argon2PCost()),
+              hashing.maxHashThreads(),
+              random,
+              registry);
+      Secrets secrets = new Secrets(random);
+      Users users = new Users(store.writer(), store.reads(), passwords, clock);
+      Groups groups = new Groups(store.writer(), store.reads(), clock);
+      Apps apps = new Apps(store.writer(), store.reads(), clock);
+      Clients clients = new Clients(store.writer(), store.reads(), secrets, clock);
+      ApiKeys apiKeys = new ApiKeys(store.writer(), store.reads(), secrets, clock, events);
+      apiKeys.load();
+      Bootstrap.runOnce(store.writer(), passwords, secrets, clock, env);
+
+      AtomicBoolean ready = new AtomicBoolean();
+      WebServer server =
+          WebServerFactory.create(
+              config.server(),
+              new HttpMetrics(registry),
+              List.of(
+                  new HealthRoutes(ready::get),
+                  new OpenApiRoutes(),
+                  new AdminRoutes(users, groups, apps, clients, apiKeys)));
+      MetricsServer metricsServer = MetricsServer.start(config.metrics(), registry);
+      server.start();
+      ready.set(true);
+      LOG.info(
+          () ->
+              String.format(
+                  "Gatehouse ready on http://%s:%d in %d ms (argon2: %s)",
+                  config.server().listen().host(),
+                  server.port(),
+                  (System.nanoTime() - started) / 1_000_000,
+                  passwords.implementation()));
+      return new Gatehouse(store, events, server, metricsServer, ready);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** The port the public listener is bound to. */
+  public int port() {
+    return server.port();
+  }
+
+  public int metricsPort() {
+    return metricsServer.port();
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public Events events() {
+    return events;
+  }
+
+  /** Stops accepting, lets in-flight requests finish, flushes the writer, closes the database. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    ready.set(false);
+    server.stop();
+    metricsServer.close();
+    store.close();
+    LOG.info("Gatehouse stopped");
+  }
+}

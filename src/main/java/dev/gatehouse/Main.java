@@ -1,0 +1,210 @@
+package dev.gatehouse;
+
+import dev.gatehouse.config.Config;
+import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.config.ConfigLoader;
+import dev.gatehouse.crypto.Argon2Params;
+import dev.gatehouse.crypto.Passwords;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The command line: {@code serve}, {@code version}, {@code config check}, {@code hash-password}.
+ */
+@Command(
+    name = "gatehouse",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Self-hosted identity provider and access gateway.",
+    subcommands = {
+      Main.Serve.class,
+      Main.VersionCommand.class,
+      Main.ConfigCommand.class,
+      Main.HashPassword.class
+    })
+public final class Main implements Runnable {
+  /** Exit code for configuration errors, before any port is bound. */
+  static final int CONFIG_ERROR = 2;
+
+  @Spec CommandLine.Model.@Nullable CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.setProperty(
+        "java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    if (spec != null) {
+      spec.commandLine().usage(System.out);
+    }
+  }
+
+  /** Options shared by commands that read the configuration. */
+  static final class ConfigOption {
+    @Option(
+        names = "--config",
+        paramLabel = "PATH",
+        description =
+            "TOML configuration file (default: $GATEHOUSE_CONFIG, else built-in defaults)")
+    @Nullable Path config;
+
+    Config load() {
+      Map<String, String> env = System.getenv();
+      Path file = config;
+      if (file == null && env.get("GATEHOUSE_CONFIG") != null) {
+        file = Path.of(env.get("GATEHOUSE_CONFIG"));
+      }
+      return ConfigLoader.load(file, env);
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the server.")
+  static final class Serve implements Callable<Integer> {
+    @CommandLine.Mixin ConfigOption options = new ConfigOption();
+
+    @Override
+    public Integer call() {
+      Config config;
+      try {
+        config = options.load();
+      } catch (ConfigException e) {
+        System.err.println("config error: " + e.getMessage());
+        return CONFIG_ERROR;
+      }
+      // Carrier threads for virtual threads; must be set before the first virtual thread exists.
+      System.setProperty(
+          "jdk.virtualThreadScheduler.parallelism",
+          Integer.toString(config.server().effectiveHttpWorkers()));
+      Gatehouse gatehouse;
+      try {
+        gatehouse = Gatehouse.start(config, System.getenv());
+      } catch (ConfigException e) {
+        System.err.println("config error: " + e.getMessage());
+        return CONFIG_ERROR;
+      }
+      CountDownLatch stop = new CountDownLatch(1);
+      for (String name : new String[] {"TERM", "INT"}) {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
+      }
+      awaitUninterruptibly(stop);
+      gatehouse.close();
+      return 0;
+    }
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    while (true) {
+      try {
+        latch.await();
+        return;
+      } catch (InterruptedException e) {
+        // keep waiting: only a signal ends the server
+      }
+    }
+  }
+
+  @Command(name = "version", description = "Print the version.")
+  static final class VersionCommand implements Runnable {
+    @Override
+    public void run() {
+      System.out.println(new Version().getVersion()[0]);
+    }
+  }
+
+  @Command(
+      name = "config",
+      mixinStandardHelpOptions = true,
+      description = "Configuration tools.",
+      subcommands = {ConfigCommand.Check.class})
+  static final class ConfigCommand implements Runnable {
+    @Spec CommandLine.Model.@Nullable CommandSpec spec;
+
+    @Override
+    public void run() {
+      if (spec != null) {
+        spec.commandLine().usage(System.out);
+      }
+    }
+
+    @Command(
+        name = "check",
+        mixinStandardHelpOptions = true,
+        description = "Validate the configuration (file and environment) and print it resolved.")
+    static final class Check implements Callable<Integer> {
+      @CommandLine.Mixin ConfigOption options = new ConfigOption();
+
+      @Override
+      public Integer call() {
+        try {
+          Config config = options.load();
+          System.out.println("configuration ok");
+          System.out.println(config);
+          return 0;
+        } catch (ConfigException e) {
+          System.err.println("config error: " + e.getMessage());
+          return CONFIG_ERROR;
+        }
+      }
+    }
+  }
+
+  @Command(
+      name = "hash-password",
+      mixinStandardHelpOptions = true,
+      description = "Read a password from stdin and print its Argon2id hash (PHC string).")
+  static final class HashPassword implements Callable<Integer> {
+    @CommandLine.Mixin ConfigOption options = new ConfigOption();
+
+    @Override
+    public Integer call() throws Exception {
+      Config config;
+      try {
+        config = options.load();
+      } catch (ConfigException e) {
+        System.err.println("config error: " + e.getMessage());
+        return CONFIG_ERROR;
+      }
+      String password =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+      if (password == null || password.isEmpty()) {
+        System.err.println("no password on stdin");
+        return 1;
+      }
+      Config.Hashing h = config.hashing();
+      SecureRandom random = new SecureRandom();
+      Passwords passwords =
+          new Passwords(
+              new Argon2Params(h.argon2MCost(), h.argon2TCost(), h.argon2PCost()),
+              1,
+              () -> random,
+              new PrometheusRegistry());
+      PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+      out.println(passwords.hash(password));
+      return 0;
+    }
+  }
+
+  /** The version from the jar manifest, or "dev" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"gatehouse " + (version == null ? "dev" : version)};
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package dev.gatehouse.admin;
+
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/** Request bodies of the admin API that have no domain record of their own. */
+final class Bodies {
+  private Bodies() {}
+
+  record GroupBody(@Nullable String name) {}
+
+  record MemberBody(@Nullable String username) {}
+
+  record ApiKeyBody(@Nullable String name, @Nullable String role, @Nullable Instant expiresAt) {}
+}

@@ -1,0 +1,297 @@
+package dev.gatehouse.client;
+
+import dev.gatehouse.crypto.Secrets;
+import dev.gatehouse.failure.Failure;
+import dev.gatehouse.store.Listing;
+import dev.gatehouse.store.Query;
+import dev.gatehouse.store.Reads;
+import dev.gatehouse.store.RowMapper;
+import dev.gatehouse.store.Tx;
+import dev.gatehouse.store.Writer;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/** OAuth 2.0 / OIDC clients. */
+public final class Clients {
+  private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
+  private static final Set<String> GRANTS =
+      Set.of(
+          "authorization_code",
+          "refresh_token",
+          "client_credentials",
+          "urn:ietf:params:oauth:grant-type:device_code");
+  private static final Set<String> ALGS = Set.of("RS256", "ES256", "EdDSA");
+  private static final Pattern SCOPE = Pattern.compile("^[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}$");
+  private static final List<String> DEFAULT_GRANTS = List.of("authorization_code", "refresh_token");
+  private static final List<String> DEFAULT_SCOPES = List.of("openid", "profile", "email");
+  private static final String COLUMNS =
+      "client_id, name, redirect_uris, post_logout_redirect_uris, grant_types, scopes,"
+          + " public_client, first_party, require_pkce, signing_alg, created_at, updated_at";
+  private static final RowMapper<Client> ROW =
+      row ->
+          new Client(
+              row.getString(1),
+              row.getString(2),
+              split(row.getString(3)),
+              split(row.getString(4)),
+              split(row.getString(5)),
+              split(row.getString(6)),
+              row.getBoolean(7),
+              row.getBoolean(8),
+              row.getBoolean(9),
+              row.getString(10),
+              Instant.ofEpochMilli(row.getLong(11)),
+              Instant.ofEpochMilli(row.getLong(12)));
+
+  private final Writer writer;
+  private final Reads reads;
+  private final Secrets secrets;
+  private final InstantSource clock;
+
+  public Clients(Writer writer, Reads reads, Secrets secrets, InstantSource clock) {
+    this.writer = writer;
+    this.reads = reads;
+    this.secrets = secrets;
+    this.clock = clock;
+  }
+
+  public CreatedClient create(ClientRequest r) {
+    boolean isPublic = Boolean.TRUE.equals(r.publicClient());
+    if (isPublic && Boolean.FALSE.equals(r.requirePkce())) {
+      throw new Failure.Invalid("require_pkce", "public clients must use PKCE");
+    }
+    String clientId =
+        r.clientId() == null ? secrets.generate("").substring(0, 22) : clientId(r.clientId());
+    String name = r.name() == null || r.name().isBlank() ? clientId : text("name", r.name(), 200);
+    List<String> grants = grants(r.grantTypes() == null ? DEFAULT_GRANTS : r.grantTypes());
+    if (isPublic && grants.contains("client_credentials")) {
+      throw new Failure.Invalid("grant_types", "public clients cannot use client_credentials");
+    }
+    List<String> redirects = uris("redirect_uris", r.redirectUris());
+    if (grants.contains("authorization_code") && redirects.isEmpty()) {
+      throw new Failure.Invalid(
+          "redirect_uris", "authorization_code needs at least one redirect URI");
+    }
+    List<String> logoutUris = uris("post_logout_redirect_uris", r.postLogoutRedirectUris());
+    List<String> scopes = scopes(r.scopes() == null ? DEFAULT_SCOPES : r.scopes());
+    String alg = alg(r.signingAlg() == null ? "RS256" : r.signingAlg());
+    String secret = isPublic ? null : secrets.generate("gh_cs_");
+    String digest = secret == null ? "" : Secrets.digest(secret);
+    Client client =
+        writer.write(
+            tx -> {
+              if (tx.count("SELECT COUNT(*) FROM clients WHERE client_id = ?", clientId) > 0) {
+                throw new Failure.Conflict("client_id", "client " + clientId + " exists");
+              }
+              long now = clock.millis();
+              tx.update(
+                  "INSERT INTO clients (client_id, name, secret_digest, public_client, first_party,"
+                      + " require_pkce, signing_alg, redirect_uris, post_logout_redirect_uris,"
+                      + " grant_types, scopes, created_at, updated_at)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  clientId,
+                  name,
+                  digest,
+                  isPublic,
+                  Boolean.TRUE.equals(r.firstParty()),
+                  isPublic || !Boolean.FALSE.equals(r.requirePkce()),
+                  alg,
+                  join(redirects),
+                  join(logoutUris),
+                  join(grants),
+                  join(scopes),
+                  now,
+                  now);
+              return changed(tx, clientId);
+            });
+    return new CreatedClient(client, secret);
+  }
+
+  public Client update(String clientId, ClientRequest r) {
+    if (r.clientId() != null && !r.clientId().equals(clientId)) {
+      throw new Failure.Invalid("client_id", "client_id cannot change");
+    }
+    if (r.publicClient() != null) {
+      throw new Failure.Invalid("public", "public cannot change; create a new client instead");
+    }
+    String name = r.name() == null ? null : text("name", r.name(), 200);
+    List<String> grants = r.grantTypes() == null ? null : grants(r.grantTypes());
+    List<String> redirects =
+        r.redirectUris() == null ? null : uris("redirect_uris", r.redirectUris());
+    List<String> logoutUris =
+        r.postLogoutRedirectUris() == null
+            ? null
+            : uris("post_logout_redirect_uris", r.postLogoutRedirectUris());
+    List<String> scopes = r.scopes() == null ? null : scopes(r.scopes());
+    String alg = r.signingAlg() == null ? null : alg(r.signingAlg());
+    return writer.write(
+        tx -> {
+          Client c = load(tx, clientId).orElseThrow(() -> notFound(clientId));
+          if (c.publicClient() && Boolean.FALSE.equals(r.requirePkce())) {
+            throw new Failure.Invalid("require_pkce", "public clients must use PKCE");
+          }
+          if (c.publicClient() && grants != null && grants.contains("client_credentials")) {
+            throw new Failure.Invalid(
+                "grant_types", "public clients cannot use client_credentials");
+          }
+          tx.update(
+              "UPDATE clients SET name = ?, redirect_uris = ?, post_logout_redirect_uris = ?,"
+                  + " grant_types = ?, scopes = ?, first_party = ?, require_pkce = ?,"
+                  + " signing_alg = ?, updated_at = ? WHERE client_id = ?",
+              name != null ? name : c.name(),
+              join(redirects != null ? redirects : c.redirectUris()),
+              join(logoutUris != null ? logoutUris : c.postLogoutRedirectUris()),
+              join(grants != null ? grants : c.grantTypes()),
+              join(scopes != null ? scopes : c.scopes()),
+              r.firstParty() != null ? r.firstParty() : c.firstParty(),
+              r.requirePkce() != null ? r.requirePkce() : c.requirePkce(),
+              alg != null ? alg : c.signingAlg(),
+              clock.millis(),
+              clientId);
+          return changed(tx, clientId);
+        });
+  }
+
+  /** Replaces a confidential client's secret; the new one is returned once. */
+  public CreatedClient rotateSecret(String clientId) {
+    String secret = secrets.generate("gh_cs_");
+    Client client =
+        writer.write(
+            tx -> {
+              Client c = load(tx, clientId).orElseThrow(() -> notFound(clientId));
+              if (c.publicClient()) {
+                throw new Failure.Invalid("client_id", "public clients have no secret");
+              }
+              tx.update(
+                  "UPDATE clients SET secret_digest = ?, updated_at = ? WHERE client_id = ?",
+                  Secrets.digest(secret),
+                  clock.millis(),
+                  clientId);
+              return changed(tx, clientId);
+            });
+    return new CreatedClient(client, secret);
+  }
+
+  public Client get(String clientId) {
+    return reads.read(q -> load(q, clientId)).orElseThrow(() -> notFound(clientId));
+  }
+
+  public Listing<Client> list(int limit, int offset) {
+    return reads.read(
+        q ->
+            new Listing<>(
+                q.list(
+                    "SELECT " + COLUMNS + " FROM clients ORDER BY client_id LIMIT ? OFFSET ?",
+                    ROW,
+                    limit,
+                    offset),
+                q.count("SELECT COUNT(*) FROM clients")));
+  }
+
+  public void delete(String clientId) {
+    writer.write(
+        tx -> {
+          if (tx.update("DELETE FROM clients WHERE client_id = ?", clientId) == 0) {
+            throw notFound(clientId);
+          }
+          tx.publish(new ClientEvent.ClientDeleted(clientId));
+          return null;
+        });
+  }
+
+  private static Client changed(Tx tx, String clientId) {
+    Client client = load(tx, clientId).orElseThrow();
+    String digest =
+        tx.one(
+                "SELECT secret_digest FROM clients WHERE client_id = ?",
+                row -> row.getString(1),
+                clientId)
+            .orElse("");
+    tx.publish(new ClientEvent.ClientChanged(client, digest));
+    return client;
+  }
+
+  private static Optional<Client> load(Query q, String clientId) {
+    return q.one("SELECT " + COLUMNS + " FROM clients WHERE client_id = ?", ROW, clientId);
+  }
+
+  private static String clientId(String value) {
+    if (!CLIENT_ID.matcher(value).matches()) {
+      throw new Failure.Invalid("client_id", "client_id must be 1-128 letters, digits or . _ -");
+    }
+    return value;
+  }
+
+  private static String text(String field, String value, int max) {
+    if (value.isBlank() || value.length() > max) {
+      throw new Failure.Invalid(field, field + " must be 1-" + max + " characters");
+    }
+    return value;
+  }
+
+  private static List<String> grants(List<String> values) {
+    for (int i = 0; i < values.size(); i++) {
+      if (values.get(i) == null || !GRANTS.contains(values.get(i))) {
+        throw new Failure.Invalid(
+            "grant_types[" + i + "]", "grant_types[" + i + "] must be one of " + GRANTS);
+      }
+    }
+    return List.copyOf(new java.util.LinkedHashSet<>(values));
+  }
+
+  private static List<String> scopes(List<String> values) {
+    for (int i = 0; i < values.size(); i++) {
+      if (values.get(i) == null || !SCOPE.matcher(values.get(i)).matches()) {
+        throw new Failure.Invalid("scopes[" + i + "]", "scopes[" + i + "] is not a valid scope");
+      }
+    }
+    return List.copyOf(new java.util.LinkedHashSet<>(values));
+  }
+
+  private static String alg(String value) {
+    if (!ALGS.contains(value)) {
+      throw new Failure.Invalid("signing_alg", "signing_alg must be one of RS256, ES256, EdDSA");
+    }
+    return value;
+  }
+
+  /** Absolute URIs without fragments; compared later by exact string match. */
+  private static List<String> uris(String field, @Nullable List<String> values) {
+    if (values == null) {
+      return List.of();
+    }
+    for (int i = 0; i < values.size(); i++) {
+      String value = values.get(i);
+      String at = field + "[" + i + "]";
+      try {
+        URI uri = new URI(value == null ? "" : value);
+        if (!uri.isAbsolute() || uri.getFragment() != null || value.length() > 2000) {
+          throw new Failure.Invalid(at, at + " must be an absolute URI without a fragment");
+        }
+      } catch (URISyntaxException e) {
+        throw new Failure.Invalid(at, at + " is not a valid URI");
+      }
+    }
+    return List.copyOf(values);
+  }
+
+  private static String join(List<String> values) {
+    return String.join(" ", values);
+  }
+
+  private static List<String> split(@Nullable String value) {
+    return value == null || value.isEmpty() ? List.of() : Arrays.asList(value.split(" "));
+  }
+
+  private static Failure.NotFound notFound(String clientId) {
+    return new Failure.NotFound("no client with client_id " + clientId);
+  }
+}

@@ -1,0 +1,70 @@
+package dev.gatehouse.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The resolved configuration: file, then environment overrides, then defaults. */
+public record Config(
+    Server server, Database database, Storage storage, Hashing hashing, Metrics metrics) {
+
+  /** {@code [server]}. */
+  public record Server(HostPort listen, int httpWorkers, URI publicUrl, boolean swaggerUiEnable) {
+
+    /** Carrier threads for request handling: the configured count, or one per core. */
+    public int effectiveHttpWorkers() {
+      return httpWorkers > 0 ? httpWorkers : Runtime.getRuntime().availableProcessors();
+    }
+  }
+
+  /** {@code [database]}. */
+  public record Database(String url, int readPoolSize, int pgMaxConn) {}
+
+  /** {@code [storage]}. */
+  public record Storage(Path dataDir, String logSync) {}
+
+  /** {@code [hashing]}. */
+  public record Hashing(int argon2MCost, int argon2TCost, int argon2PCost, int maxHashThreads) {}
+
+  /** {@code [metrics]}. */
+  public record Metrics(boolean enable, HostPort listen) {}
+
+  /** The configuration with every key at its default. */
+  public static Config defaults() {
+    return ConfigLoader.load(null, Map.of());
+  }
+
+  static Config from(Map<String, Object> v) {
+    HostPort listen = HostPort.parse(str(v, "server.listen"));
+    String publicUrl = str(v, "server.public_url");
+    return new Config(
+        new Server(
+            listen,
+            integer(v, "server.http_workers"),
+            URI.create(publicUrl.isEmpty() ? "http://" + listen : stripSlash(publicUrl)),
+            (Boolean) v.get("server.swagger_ui_enable")),
+        new Database(
+            str(v, "database.url"),
+            integer(v, "database.read_pool_size"),
+            integer(v, "database.pg_max_conn")),
+        new Storage(Path.of(str(v, "storage.data_dir")), str(v, "storage.log_sync")),
+        new Hashing(
+            integer(v, "hashing.argon2_m_cost"),
+            integer(v, "hashing.argon2_t_cost"),
+            integer(v, "hashing.argon2_p_cost"),
+            integer(v, "hashing.max_hash_threads")),
+        new Metrics((Boolean) v.get("metrics.enable"), HostPort.parse(str(v, "metrics.listen"))));
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  private static String str(Map<String, Object> v, String key) {
+    return (String) v.get(key);
+  }
+
+  private static int integer(Map<String, Object> v, String key) {
+    return Math.toIntExact((Long) v.get(key));
+  }
+}

@@ -1,0 +1,65 @@
+package dev.gatehouse.config;
+
+import java.net.URI;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Every configuration key Gatehouse knows, with its default. {@code
+ * config/gatehouse.reference.toml} documents each one; a test keeps the two in agreement.
+ */
+public final class Settings {
+  private static final Pattern HOST_PORT =
+      Pattern.compile("^(\\[[0-9a-fA-F:.]+]|[^:\\s]+):\\d{1,5}$");
+  private static final Pattern LOG_SYNC =
+      Pattern.compile("^(immediate|immediate_async|interval_\\d{1,6})$");
+
+  public static final List<Setting> ALL =
+      List.of(
+          Setting.string("server.listen", "127.0.0.1:8080", Settings::isHostPort, "host:port"),
+          Setting.integer("server.http_workers", 0, 0, 1024),
+          Setting.string("server.public_url", "", Settings::isHttpUrlOrEmpty, "an http(s) URL"),
+          Setting.bool("server.swagger_ui_enable", false),
+          Setting.string(
+              "database.url",
+              "",
+              v -> v.isEmpty() || v.startsWith("jdbc:sqlite:") || v.startsWith("jdbc:postgresql:"),
+              "empty (embedded SQLite), jdbc:sqlite:… or jdbc:postgresql:…"),
+          Setting.integer("database.read_pool_size", 4, 1, 256),
+          Setting.integer("database.pg_max_conn", 20, 1, 1000),
+          Setting.string("storage.data_dir", "./data", v -> !v.isBlank(), "a directory path"),
+          Setting.string(
+              "storage.log_sync",
+              "immediate",
+              v -> LOG_SYNC.matcher(v).matches(),
+              "immediate, immediate_async or interval_<ms>"),
+          Setting.integer("hashing.argon2_m_cost", 131072, 32768, 4194304),
+          Setting.integer("hashing.argon2_t_cost", 4, 1, 64),
+          Setting.integer("hashing.argon2_p_cost", 8, 2, 64),
+          Setting.integer("hashing.max_hash_threads", 2, 1, 256),
+          Setting.bool("metrics.enable", false),
+          Setting.string("metrics.listen", "127.0.0.1:9090", Settings::isHostPort, "host:port"));
+
+  private Settings() {}
+
+  static boolean isHostPort(String value) {
+    if (!HOST_PORT.matcher(value).matches()) {
+      return false;
+    }
+    int port = Integer.parseInt(value.substring(value.lastIndexOf(':') + 1));
+    return port <= 65535;
+  }
+
+  private static boolean isHttpUrlOrEmpty(String value) {
+    if (value.isEmpty()) {
+      return true;
+    }
+    try {
+      URI uri = new URI(value);
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,9 @@
+package dev.gatehouse.crypto;
+
+/** One Argon2id implementation: computes a raw hash for the given parameters. */
+interface Argon2 {
+  byte[] hash(byte[] password, byte[] salt, Argon2Params params, int length);
+
+  /** A short name for logs and the benchmark. */
+  String name();
+}

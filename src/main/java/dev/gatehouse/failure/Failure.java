@@ -1,0 +1,68 @@
+package dev.gatehouse.failure;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Why a use case refused a request. Domain code throws these; the web layer maps them to responses
+ * in one place, so every feature reports errors the same way.
+ */
+public abstract sealed class Failure extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final @Nullable String field;
+
+  private Failure(@Nullable String field, String message) {
+    super(message, null, false, false);
+    this.field = field;
+  }
+
+  /** The request field the failure is about, if any. */
+  public @Nullable String field() {
+    return field;
+  }
+
+  /** A value in the request is missing, malformed or out of range. */
+  public static final class Invalid extends Failure {
+    private static final long serialVersionUID = 1L;
+
+    public Invalid(@Nullable String field, String message) {
+      super(field, message);
+    }
+  }
+
+  /** The thing named does not exist. */
+  public static final class NotFound extends Failure {
+    private static final long serialVersionUID = 1L;
+
+    public NotFound(String message) {
+      super(null, message);
+    }
+  }
+
+  /** The request clashes with existing state, such as a unique name already taken. */
+  public static final class Conflict extends Failure {
+    private static final long serialVersionUID = 1L;
+
+    public Conflict(@Nullable String field, String message) {
+      super(field, message);
+    }
+  }
+
+  /** No credentials, or credentials that identify nobody. */
+  public static final class Unauthenticated extends Failure {
+    private static final long serialVersionUID = 1L;
+
+    public Unauthenticated(String message) {
+      super(null, message);
+    }
+  }
+
+  /** Valid credentials that do not allow this. */
+  public static final class Forbidden extends Failure {
+    private static final long serialVersionUID = 1L;
+
+    public Forbidden(String message) {
+      super(null, message);
+    }
+  }
+}

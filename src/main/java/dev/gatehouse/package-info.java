@@ -1,0 +1,5 @@
+/** The composition root and the command line. May use every package. */
+@NullMarked
+package dev.gatehouse;
+
+import org.jspecify.annotations.NullMarked;

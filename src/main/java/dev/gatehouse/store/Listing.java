@@ -1,0 +1,6 @@
+package dev.gatehouse.store;
+
+import java.util.List;
+
+/** One page of results and how many there are in all. */
+public record Listing<T>(List<T> items, long total) {}

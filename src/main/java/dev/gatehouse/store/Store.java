@@ -1,0 +1,129 @@
+package dev.gatehouse.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.gatehouse.config.Config;
+import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.event.Events;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The embedded SQLite database: one write connection owned by the {@link Writer}, a pool of
+ * read-only connections behind {@link Reads}, and schema migrations run before either is used.
+ */
+public final class Store implements AutoCloseable {
+  private final Writer writer;
+  private final Reads reads;
+  private final StoreMetrics metrics;
+  private final String url;
+
+  private Store(Writer writer, Reads reads, StoreMetrics metrics, String url) {
+    this.writer = writer;
+    this.reads = reads;
+    this.metrics = metrics;
+    this.url = url;
+  }
+
+  /** Opens (creating and migrating where needed) the database the configuration names. */
+  public static Store open(Config config, Events events, PrometheusRegistry registry) {
+    String url = sqliteUrl(config);
+    StoreMetrics metrics = new StoreMetrics(registry);
+    try {
+      SQLiteDataSource writes = new SQLiteDataSource(writerConfig());
+      writes.setUrl(url);
+      Flyway.configure()
+          .dataSource(writes)
+          .locations("classpath:db/migration")
+          .loggers("slf4j")
+          .load()
+          .migrate();
+      Connection writeConnection = writes.getConnection();
+      Reads reads = new Reads(readPool(url, config.database().readPoolSize()), metrics);
+      return new Store(new Writer(writeConnection, events, metrics), reads, metrics, url);
+    } catch (SQLException e) {
+      throw new StoreUnavailableException(
+          "cannot open the database at " + url + ": " + e.getMessage());
+    }
+  }
+
+  private static String sqliteUrl(Config config) {
+    String url = config.database().url();
+    if (url.startsWith("jdbc:postgresql:")) {
+      throw new ConfigException(
+          "database.url",
+          "PostgreSQL is not supported yet; leave database.url empty for the embedded database");
+    }
+    if (!url.isEmpty()) {
+      return url;
+    }
+    Path dir = config.storage().dataDir();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new ConfigException("storage.data_dir", "cannot create " + dir + ": " + e.getMessage());
+    }
+    return "jdbc:sqlite:" + dir.resolve("gatehouse.db").toAbsolutePath();
+  }
+
+  /**
+   * WAL lets readers run beside the writer; synchronous=FULL makes every commit durable (one WAL
+   * sync per batch, which group commit shares between all units of the batch).
+   */
+  private static SQLiteConfig writerConfig() {
+    SQLiteConfig sqlite = new SQLiteConfig();
+    sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    sqlite.enforceForeignKeys(true);
+    sqlite.setBusyTimeout(10_000);
+    return sqlite;
+  }
+
+  private static HikariDataSource readPool(String url, int size) {
+    SQLiteConfig sqlite = new SQLiteConfig();
+    sqlite.setReadOnly(true);
+    sqlite.setBusyTimeout(10_000);
+    sqlite.enforceForeignKeys(true);
+    SQLiteDataSource source = new SQLiteDataSource(sqlite);
+    source.setUrl(url);
+    HikariConfig hikari = new HikariConfig();
+    hikari.setDataSource(source);
+    hikari.setPoolName("gatehouse-read");
+    hikari.setMaximumPoolSize(size);
+    hikari.setMinimumIdle(1);
+    hikari.setReadOnly(true);
+    hikari.setConnectionTimeout(30_000);
+    return new HikariDataSource(hikari);
+  }
+
+  public Writer writer() {
+    return writer;
+  }
+
+  public Reads reads() {
+    return reads;
+  }
+
+  public StoreMetrics metrics() {
+    return metrics;
+  }
+
+  public String url() {
+    return url;
+  }
+
+  /** Flushes the writer, then closes every connection. */
+  @Override
+  public void close() {
+    writer.close();
+    reads.close();
+  }
+}

@@ -1,0 +1,204 @@
+package dev.gatehouse.store;
+
+import dev.gatehouse.event.DomainEvent;
+import dev.gatehouse.event.Events;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one and only writer: a single thread that owns the single write connection.
+ *
+ * <p>What always holds:
+ *
+ * <ul>
+ *   <li>Every write in Gatehouse is a {@link Unit} submitted here; nothing else writes.
+ *   <li>The thread takes whatever is queued (up to {@link #MAX_BATCH} units) and commits it as one
+ *       transaction with one sync: group commit. Under load, many callers share one sync, so
+ *       throughput grows with concurrency instead of being capped at one write per sync latency.
+ *   <li>Each unit runs inside its own savepoint. A unit that throws is rolled back to its savepoint
+ *       and gets its own exception; the rest of the batch still commits.
+ *   <li>If the commit itself fails, no unit of the batch is applied and every caller gets the
+ *       error.
+ *   <li>After the commit, the events of the committed units are published in commit order, and only
+ *       then are the callers released. A returned write is therefore durable and already visible to
+ *       every in-memory view.
+ * </ul>
+ */
+public final class Writer implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Writer.class.getName());
+  static final int MAX_BATCH = 512;
+
+  private static final class Pending<T> {
+    final Unit<T> unit;
+    final long submitted = System.nanoTime();
+    final CompletableFuture<@Nullable T> result = new CompletableFuture<>();
+    @Nullable T value;
+    @Nullable Tx tx;
+    @Nullable RuntimeException failure;
+
+    Pending(Unit<T> unit) {
+      this.unit = unit;
+    }
+
+    void run(Tx tx) {
+      value = unit.run(tx);
+      this.tx = tx;
+    }
+
+    void complete() {
+      if (failure != null) {
+        result.completeExceptionally(failure);
+      } else {
+        result.complete(value);
+      }
+    }
+  }
+
+  private static final Pending<Void> STOP = new Pending<>(tx -> null);
+
+  private final Connection connection;
+  private final Events events;
+  private final StoreMetrics metrics;
+  private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean closed;
+
+  Writer(Connection connection, Events events, StoreMetrics metrics) throws SQLException {
+    this.connection = connection;
+    this.events = events;
+    this.metrics = metrics;
+    connection.setAutoCommit(false);
+    this.thread = Thread.ofPlatform().name("gatehouse-writer").daemon(false).start(this::loop);
+  }
+
+  /**
+   * Runs {@code unit} in the next batch and returns its result once that batch is durably committed
+   * and its events published. Exceptions thrown by the unit reach the caller unchanged.
+   */
+  public <T> T write(Unit<T> unit) {
+    if (closed) {
+      throw new StoreUnavailableException("the store is shutting down");
+    }
+    Pending<T> pending = new Pending<>(unit);
+    queue.add(pending);
+    try {
+      T value = pending.result.join();
+      metrics.written(System.nanoTime() - pending.submitted);
+      return value;
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        cause.addSuppressed(new Exception("submitted here"));
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  private void loop() {
+    List<Pending<?>> batch = new ArrayList<>();
+    boolean stopping = false;
+    while (!stopping) {
+      try {
+        batch.add(queue.take());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      queue.drainTo(batch, MAX_BATCH - 1);
+      stopping = batch.remove(STOP);
+      if (!batch.isEmpty()) {
+        commit(batch);
+      }
+      batch.clear();
+    }
+    // Anything that slipped in after the stop marker is refused rather than left waiting.
+    List<Pending<?>> late = new ArrayList<>();
+    queue.drainTo(late);
+    for (Pending<?> pending : late) {
+      pending.failure = new StoreUnavailableException("the store is shutting down");
+      pending.complete();
+    }
+  }
+
+  private void commit(List<Pending<?>> batch) {
+    try {
+      for (Pending<?> pending : batch) {
+        runInSavepoint(pending);
+      }
+      connection.commit();
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly();
+      StoreException failure =
+          e instanceof SQLException sql
+              ? StoreException.of(sql)
+              : new StoreException(
+                  String.valueOf(e.getMessage()), new SQLException(e), false, false);
+      LOG.log(Level.WARNING, "write batch of " + batch.size() + " failed; nothing was applied", e);
+      for (Pending<?> pending : batch) {
+        pending.failure = pending.failure != null ? pending.failure : failure;
+        pending.complete();
+      }
+      return;
+    }
+    metrics.batchCommitted(batch.size());
+    for (Pending<?> pending : batch) {
+      if (pending.tx != null) {
+        for (DomainEvent event : pending.tx.events()) {
+          events.publish(event);
+        }
+      }
+    }
+    for (Pending<?> pending : batch) {
+      pending.complete();
+    }
+  }
+
+  private void runInSavepoint(Pending<?> pending) throws SQLException {
+    Savepoint savepoint = connection.setSavepoint();
+    try {
+      pending.run(new Tx(connection, metrics.writeStatements));
+      connection.releaseSavepoint(savepoint);
+    } catch (RuntimeException e) {
+      connection.rollback(savepoint);
+      connection.releaseSavepoint(savepoint);
+      metrics.failedUnits.increment();
+      pending.failure = e;
+    }
+  }
+
+  private void rollbackQuietly() {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      LOG.log(Level.WARNING, "rollback failed", e);
+    }
+  }
+
+  /** Commits everything already queued, then stops the writer thread and closes its connection. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    queue.add(STOP);
+    try {
+      thread.join();
+      connection.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (SQLException e) {
+      LOG.log(Level.WARNING, "closing the write connection failed", e);
+    }
+  }
+}

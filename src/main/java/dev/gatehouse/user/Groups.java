@@ -1,0 +1,124 @@
+package dev.gatehouse.user;
+
+import dev.gatehouse.failure.Failure;
+import dev.gatehouse.store.Listing;
+import dev.gatehouse.store.Reads;
+import dev.gatehouse.store.Tx;
+import dev.gatehouse.store.Writer;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+
+/** Groups and memberships. */
+public final class Groups {
+  private final Writer writer;
+  private final Reads reads;
+  private final InstantSource clock;
+
+  public Groups(Writer writer, Reads reads, InstantSource clock) {
+    this.writer = writer;
+    this.reads = reads;
+    this.clock = clock;
+  }
+
+  public Group create(String name) {
+    String checked = Validation.name("name", name);
+    return writer.write(tx -> insert(tx, clock.millis(), checked));
+  }
+
+  static Group insert(Tx tx, long now, String name) {
+    if (tx.count("SELECT COUNT(*) FROM groups_ WHERE name = ?", name) > 0) {
+      throw new Failure.Conflict("name", "group " + name + " exists");
+    }
+    tx.update("INSERT INTO groups_ (name, created_at) VALUES (?, ?)", name, now);
+    tx.publish(new UserEvent.GroupCreated(name));
+    return new Group(name, List.of());
+  }
+
+  /** The bootstrap's {@code admins} group, created inside the bootstrap's own transaction. */
+  public static Group bootstrapAdmins(Tx tx, long now) {
+    return insert(tx, now, "admins");
+  }
+
+  public Group get(String name) {
+    return reads.read(
+        q -> {
+          if (q.count("SELECT COUNT(*) FROM groups_ WHERE name = ?", name) == 0) {
+            throw new Failure.NotFound("no group named " + name);
+          }
+          return new Group(
+              name,
+              q.list(
+                  "SELECT u.username FROM memberships m JOIN users u ON u.id = m.user_id"
+                      + " WHERE m.group_name = ? ORDER BY u.username",
+                  row -> row.getString(1),
+                  name));
+        });
+  }
+
+  /** A page of groups with their member counts. */
+  public Listing<Map<String, Object>> list(int limit, int offset) {
+    return reads.read(
+        q ->
+            new Listing<>(
+                q.list(
+                    "SELECT g.name, (SELECT COUNT(*) FROM memberships m WHERE m.group_name = g.name)"
+                        + " FROM groups_ g ORDER BY g.name LIMIT ? OFFSET ?",
+                    row ->
+                        Map.<String, Object>of("name", row.getString(1), "members", row.getLong(2)),
+                    limit,
+                    offset),
+                q.count("SELECT COUNT(*) FROM groups_")));
+  }
+
+  public void delete(String name) {
+    writer.write(
+        tx -> {
+          if (tx.count("SELECT COUNT(*) FROM groups_ WHERE name = ?", name) == 0) {
+            throw new Failure.NotFound("no group named " + name);
+          }
+          tx.update("DELETE FROM memberships WHERE group_name = ?", name);
+          tx.update("DELETE FROM groups_ WHERE name = ?", name);
+          tx.publish(new UserEvent.GroupDeleted(name));
+          return null;
+        });
+  }
+
+  public void addMember(String group, String username) {
+    writer.write(tx -> join(tx, group, username));
+  }
+
+  static Void join(Tx tx, String group, String username) {
+    String userId = member(tx, group, username);
+    if (tx.count(
+            "SELECT COUNT(*) FROM memberships WHERE group_name = ? AND user_id = ?", group, userId)
+        > 0) {
+      throw new Failure.Conflict("username", username + " is already in " + group);
+    }
+    tx.update("INSERT INTO memberships (group_name, user_id) VALUES (?, ?)", group, userId);
+    tx.publish(new UserEvent.MembershipChanged(group, userId, true));
+    return null;
+  }
+
+  public void removeMember(String group, String username) {
+    writer.write(
+        tx -> {
+          String userId = member(tx, group, username);
+          if (tx.update(
+                  "DELETE FROM memberships WHERE group_name = ? AND user_id = ?", group, userId)
+              == 0) {
+            throw new Failure.NotFound(username + " is not in " + group);
+          }
+          tx.publish(new UserEvent.MembershipChanged(group, userId, false));
+          return null;
+        });
+  }
+
+  private static String member(Tx tx, String group, String username) {
+    if (tx.count("SELECT COUNT(*) FROM groups_ WHERE name = ?", group) == 0) {
+      throw new Failure.NotFound("no group named " + group);
+    }
+    return tx.one("SELECT id FROM users WHERE username = ?", row -> row.getString(1), username)
+        .orElseThrow(() -> new Failure.NotFound("no user named " + username));
+  }
+}

@@ -1,0 +1,253 @@
+package dev.gatehouse.user;
+
+import dev.gatehouse.crypto.Passwords;
+import dev.gatehouse.failure.Failure;
+import dev.gatehouse.store.Listing;
+import dev.gatehouse.store.Query;
+import dev.gatehouse.store.Reads;
+import dev.gatehouse.store.RowMapper;
+import dev.gatehouse.store.Tx;
+import dev.gatehouse.store.Writer;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Users: create, read, update, delete, and password checks. Passwords are hashed before a write is
+ * submitted, so the writer never waits on Argon2.
+ */
+public final class Users {
+  private static final String COLUMNS =
+      "id, username, email, display_name, disabled, created_at, updated_at";
+  private static final RowMapper<User> ROW =
+      row ->
+          new User(
+              row.getString("id"),
+              row.getString("username"),
+              row.getString("email"),
+              row.getString("display_name"),
+              row.getBoolean("disabled"),
+              List.of(),
+              Instant.ofEpochMilli(row.getLong("created_at")),
+              Instant.ofEpochMilli(row.getLong("updated_at")));
+
+  private final Writer writer;
+  private final Reads reads;
+  private final Passwords passwords;
+  private final InstantSource clock;
+
+  public Users(Writer writer, Reads reads, Passwords passwords, InstantSource clock) {
+    this.writer = writer;
+    this.reads = reads;
+    this.passwords = passwords;
+    this.clock = clock;
+  }
+
+  public User create(NewUser request) {
+    String username = Validation.name("username", request.username());
+    String email = Validation.email(request.email());
+    String displayName = Validation.displayName(request.displayName());
+    List<String> groups = request.groups() == null ? List.of() : List.copyOf(request.groups());
+    String hash =
+        request.password() == null ? null : passwords.hash(Validation.password(request.password()));
+    return writer.write(
+        tx -> insert(tx, clock.millis(), username, email, displayName, hash, groups));
+  }
+
+  /**
+   * Inserts a user inside a unit of work that may do more (the bootstrap adds its API key in the
+   * same transaction). {@code hash} is an already computed password hash.
+   */
+  static User insert(
+      Tx tx,
+      long now,
+      String username,
+      @Nullable String email,
+      @Nullable String displayName,
+      @Nullable String hash,
+      List<String> groups) {
+    if (tx.count("SELECT COUNT(*) FROM users WHERE username = ?", username) > 0) {
+      throw new Failure.Conflict("username", "username " + username + " is taken");
+    }
+    if (email != null && tx.count("SELECT COUNT(*) FROM users WHERE email = ?", email) > 0) {
+      throw new Failure.Conflict("email", "email " + email + " belongs to another user");
+    }
+    for (String group : groups) {
+      if (tx.count("SELECT COUNT(*) FROM groups_ WHERE name = ?", group) == 0) {
+        throw new Failure.Invalid("groups", "no group named " + group);
+      }
+    }
+    String id = UUID.randomUUID().toString();
+    tx.update(
+        "INSERT INTO users (id, username, email, display_name, password_hash, disabled, created_at,"
+            + " updated_at) VALUES (?, ?, ?, ?, ?, FALSE, ?, ?)",
+        id,
+        username,
+        email,
+        displayName,
+        hash,
+        now,
+        now);
+    for (String group : groups) {
+      tx.update("INSERT INTO memberships (group_name, user_id) VALUES (?, ?)", group, id);
+    }
+    User user = load(tx, id).orElseThrow();
+    tx.publish(new UserEvent.UserChanged(user));
+    return user;
+  }
+
+  /** The bootstrap's {@code admin} user, created inside the bootstrap's own transaction. */
+  public static User bootstrapAdmin(Tx tx, long now, String hash, List<String> groups) {
+    return insert(tx, now, "admin", null, "Administrator", hash, groups);
+  }
+
+  public Optional<User> find(String id) {
+    return reads.read(q -> load(q, id));
+  }
+
+  public Optional<User> findByUsername(String username) {
+    return reads.read(
+        q ->
+            q.one("SELECT " + COLUMNS + " FROM users WHERE username = ?", ROW, username)
+                .map(user -> withGroups(q, List.of(user)).get(0)));
+  }
+
+  public User get(String id) {
+    return find(id).orElseThrow(() -> new Failure.NotFound("no user with id " + id));
+  }
+
+  /** A page of users ordered by username, and the total count. */
+  public Listing<User> list(int limit, int offset) {
+    return reads.read(
+        q ->
+            new Listing<>(
+                withGroups(
+                    q,
+                    q.list(
+                        "SELECT " + COLUMNS + " FROM users ORDER BY username LIMIT ? OFFSET ?",
+                        ROW,
+                        limit,
+                        offset)),
+                q.count("SELECT COUNT(*) FROM users")));
+  }
+
+  /** Every user with their groups; for loading in-memory views at start. */
+  public List<User> all() {
+    return reads.read(
+        q -> withGroups(q, q.list("SELECT " + COLUMNS + " FROM users ORDER BY username", ROW)));
+  }
+
+  public User update(String id, UserPatch patch) {
+    String email = Validation.email(patch.email());
+    String displayName = Validation.displayName(patch.displayName());
+    String hash =
+        patch.password() == null ? null : passwords.hash(Validation.password(patch.password()));
+    return writer.write(
+        tx -> {
+          User current =
+              load(tx, id).orElseThrow(() -> new Failure.NotFound("no user with id " + id));
+          if (email != null
+              && tx.count("SELECT COUNT(*) FROM users WHERE email = ? AND id <> ?", email, id)
+                  > 0) {
+            throw new Failure.Conflict("email", "email " + email + " belongs to another user");
+          }
+          tx.update(
+              "UPDATE users SET email = ?, display_name = ?, disabled = ?,"
+                  + " password_hash = COALESCE(?, password_hash), updated_at = ? WHERE id = ?",
+              email != null ? email : current.email(),
+              displayName != null ? displayName : current.displayName(),
+              patch.disabled() != null ? patch.disabled() : current.disabled(),
+              hash,
+              clock.millis(),
+              id);
+          User updated = load(tx, id).orElseThrow();
+          tx.publish(new UserEvent.UserChanged(updated));
+          return updated;
+        });
+  }
+
+  public void delete(String id) {
+    writer.write(
+        tx -> {
+          User user = load(tx, id).orElseThrow(() -> new Failure.NotFound("no user with id " + id));
+          tx.update("DELETE FROM memberships WHERE user_id = ?", id);
+          tx.update("DELETE FROM users WHERE id = ?", id);
+          tx.publish(new UserEvent.UserDeleted(id, user.username()));
+          return null;
+        });
+  }
+
+  /**
+   * Checks a username and password. Returns the user when both are right and the user is enabled;
+   * rehashes with the current parameters when the stored hash used older ones.
+   */
+  public Optional<User> authenticate(String username, String password) {
+    record Credentials(String id, @Nullable String hash, boolean disabled) {}
+    Optional<Credentials> found =
+        reads.read(
+            q ->
+                q.one(
+                    "SELECT id, password_hash, disabled FROM users WHERE username = ?",
+                    row -> new Credentials(row.getString(1), row.getString(2), row.getBoolean(3)),
+                    username));
+    // Unknown users still cost one hash, so timing does not reveal which usernames exist.
+    String stored = found.map(Credentials::hash).orElse(null);
+    Passwords.Verification verification =
+        passwords.verify(password, stored != null ? stored : passwords.dummyHash());
+    if (found.isEmpty() || stored == null || !verification.matches() || found.get().disabled()) {
+      return Optional.empty();
+    }
+    String id = found.get().id();
+    if (verification.needsRehash()) {
+      String rehashed = passwords.hash(password);
+      writer.write(
+          tx ->
+              tx.update(
+                  "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?",
+                  rehashed,
+                  id,
+                  stored));
+    }
+    return find(id);
+  }
+
+  private static Optional<User> load(Query q, String id) {
+    return q.one("SELECT " + COLUMNS + " FROM users WHERE id = ?", ROW, id)
+        .map(user -> withGroups(q, List.of(user)).get(0));
+  }
+
+  private static List<User> withGroups(Query q, List<User> users) {
+    if (users.isEmpty()) {
+      return users;
+    }
+    Map<String, List<String>> groups = new HashMap<>();
+    String placeholders = String.join(",", Collections.nCopies(users.size(), "?"));
+    q.list(
+            "SELECT user_id, group_name FROM memberships WHERE user_id IN ("
+                + placeholders
+                + ") ORDER BY group_name",
+            row -> Map.entry(row.getString(1), row.getString(2)),
+            users.stream().map(User::id).toArray())
+        .forEach(e -> groups.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+    return users.stream()
+        .map(
+            u ->
+                new User(
+                    u.id(),
+                    u.username(),
+                    u.email(),
+                    u.displayName(),
+                    u.disabled(),
+                    List.copyOf(groups.getOrDefault(u.id(), List.of())),
+                    u.createdAt(),
+                    u.updatedAt()))
+        .toList();
+  }
+}

@@ -1,0 +1,46 @@
+package dev.gatehouse.user;
+
+import dev.gatehouse.failure.Failure;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/** Field checks shared by users and groups. */
+final class Validation {
+  private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$");
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,189}$");
+
+  private Validation() {}
+
+  static String name(String field, @Nullable String value) {
+    if (value == null || value.isEmpty()) {
+      throw new Failure.Invalid(field, field + " is required");
+    }
+    if (!NAME.matcher(value).matches()) {
+      throw new Failure.Invalid(
+          field,
+          field + " must be 1-64 letters, digits or . _ @ - and start with a letter or digit");
+    }
+    return value;
+  }
+
+  static @Nullable String email(@Nullable String value) {
+    if (value != null && !EMAIL.matcher(value).matches()) {
+      throw new Failure.Invalid("email", "email must look like name@example.com");
+    }
+    return value;
+  }
+
+  static @Nullable String displayName(@Nullable String value) {
+    if (value != null && (value.length() > 200 || value.isBlank())) {
+      throw new Failure.Invalid("display_name", "display_name must be 1-200 characters");
+    }
+    return value;
+  }
+
+  static String password(String value) {
+    if (value.length() < 8 || value.length() > 1024) {
+      throw new Failure.Invalid("password", "password must be 8-1024 characters");
+    }
+    return value;
+  }
+}

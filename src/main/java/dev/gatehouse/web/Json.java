@@ -1,0 +1,100 @@
+package dev.gatehouse.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.gatehouse.failure.Failure;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.util.stream.Collectors;
+
+/** JSON in and out: snake_case field names, ISO-8601 instants, unknown fields rejected. */
+public final class Json {
+  public static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+
+  static {
+    // "email": 5 is a client bug to report, not a string to invent.
+    for (LogicalType type :
+        new LogicalType[] {LogicalType.Textual, LogicalType.Boolean, LogicalType.Integer}) {
+      MAPPER
+          .coercionConfigFor(type)
+          .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+    }
+    MAPPER
+        .coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
+    MAPPER
+        .coercionConfigFor(LogicalType.Integer)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
+    MAPPER
+        .coercionConfigFor(LogicalType.Boolean)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.TryConvert);
+  }
+
+  private Json() {}
+
+  /** Reads the request body as {@code type}; malformed input is a {@link Failure.Invalid}. */
+  public static <T> T read(ServerRequest request, Class<T> type) {
+    if (!request.content().hasEntity()) {
+      throw new Failure.Invalid(null, "a JSON request body is required");
+    }
+    try {
+      T value = MAPPER.readValue(request.content().inputStream(), type);
+      if (value == null) {
+        throw new Failure.Invalid(null, "the request body must be a JSON object");
+      }
+      return value;
+    } catch (UnrecognizedPropertyException e) {
+      throw new Failure.Invalid(e.getPropertyName(), "unknown field " + e.getPropertyName());
+    } catch (MismatchedInputException e) {
+      String field = fieldOf(e);
+      throw new Failure.Invalid(
+          field.isEmpty() ? null : field,
+          field.isEmpty() ? "the request body must be a JSON object" : "wrong type for " + field);
+    } catch (JsonProcessingException e) {
+      throw new Failure.Invalid(null, "malformed JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new Failure.Invalid(null, "could not read the request body");
+    }
+  }
+
+  /** Sends {@code body} as JSON with {@code status}. */
+  public static void send(ServerResponse response, Status status, Object body) {
+    byte[] bytes;
+    try {
+      bytes = MAPPER.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise " + body.getClass(), e);
+    }
+    response.status(status).header(HeaderValues.CONTENT_TYPE_JSON).send(bytes);
+  }
+
+  private static String fieldOf(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+        .collect(Collectors.joining("."))
+        .replace(".[", "[");
+  }
+}
