@@ -3,23 +3,34 @@ package dev.gatehouse;
 import dev.gatehouse.admin.AdminRoutes;
 import dev.gatehouse.admin.OpenApiRoutes;
 import dev.gatehouse.apikey.ApiKeys;
+import dev.gatehouse.app.AppDirectory;
 import dev.gatehouse.app.Apps;
+import dev.gatehouse.app.Policy;
 import dev.gatehouse.client.Clients;
 import dev.gatehouse.config.Config;
 import dev.gatehouse.crypto.Argon2Params;
 import dev.gatehouse.crypto.Passwords;
 import dev.gatehouse.crypto.Secrets;
+import dev.gatehouse.device.Devices;
 import dev.gatehouse.event.Events;
+import dev.gatehouse.forwardauth.ForwardAuthRoutes;
+import dev.gatehouse.login.LoginRoutes;
 import dev.gatehouse.metrics.HttpMetrics;
 import dev.gatehouse.metrics.MetricsServer;
+import dev.gatehouse.session.SessionPolicy;
+import dev.gatehouse.session.Sessions;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.user.Groups;
+import dev.gatehouse.user.UserDirectory;
 import dev.gatehouse.user.Users;
+import dev.gatehouse.web.Cookies;
 import dev.gatehouse.web.HealthRoutes;
 import dev.gatehouse.web.WebServerFactory;
 import io.helidon.webserver.WebServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +49,7 @@ public final class Gatehouse implements AutoCloseable {
   private final Events events;
   private final WebServer server;
   private final MetricsServer metricsServer;
+  private final Background background;
   private final AtomicBoolean ready;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -46,11 +58,13 @@ public final class Gatehouse implements AutoCloseable {
       Events events,
       WebServer server,
       MetricsServer metricsServer,
+      Background background,
       AtomicBoolean ready) {
     this.store = store;
     this.events = events;
     this.server = server;
     this.metricsServer = metricsServer;
+    this.background = background;
     this.ready = ready;
   }
 
@@ -83,6 +97,27 @@ public final class Gatehouse implements AutoCloseable {
       apiKeys.load();
       Bootstrap.runOnce(store.writer(), passwords, secrets, clock, env);
 
+      // In-memory views for the hot path: subscribed before loading, so no event falls between.
+      UserDirectory directory = new UserDirectory(events);
+      directory.load(users.all());
+      AppDirectory appDirectory = new AppDirectory(events);
+      appDirectory.load(apps.all());
+      Config.Session sessionConfig = config.session();
+      SessionPolicy sessionPolicy =
+          new SessionPolicy(
+              Duration.ofSeconds(sessionConfig.idleTimeoutSeconds()),
+              Duration.ofSeconds(sessionConfig.lifetimeSeconds()),
+              Duration.ofMillis(sessionConfig.activityFlushMs()));
+      Sessions sessions =
+          new Sessions(store.writer(), store.reads(), secrets, clock, sessionPolicy, events);
+      sessions.load();
+      Devices devices = new Devices(store.writer(), store.reads(), clock, random, events);
+      devices.load();
+      Background background = new Background(sessions, devices, sessionPolicy.flushEvery());
+      URI publicUrl = config.server().publicUrl();
+      Cookies cookies =
+          new Cookies(sessionConfig.cookieDomain(), "https".equals(publicUrl.getScheme()));
+
       AtomicBoolean ready = new AtomicBoolean();
       WebServer server =
           WebServerFactory.create(
@@ -90,8 +125,26 @@ public final class Gatehouse implements AutoCloseable {
               new HttpMetrics(registry),
               List.of(
                   new HealthRoutes(ready::get),
+                  ForwardAuthRoutes.create(
+                      appDirectory,
+                      directory,
+                      sessions,
+                      devices,
+                      Policy.parse(config.forwardAuth().defaultPolicy()).orElseThrow(),
+                      publicUrl),
+                  new LoginRoutes(
+                      users,
+                      directory,
+                      sessions,
+                      devices,
+                      appDirectory,
+                      secrets,
+                      cookies,
+                      sessionPolicy,
+                      publicUrl,
+                      sessionConfig.cookieDomain()),
                   new OpenApiRoutes(),
-                  new AdminRoutes(users, groups, apps, clients, apiKeys)));
+                  new AdminRoutes(users, groups, apps, clients, apiKeys, devices)));
       MetricsServer metricsServer = MetricsServer.start(config.metrics(), registry);
       server.start();
       ready.set(true);
@@ -103,7 +156,7 @@ public final class Gatehouse implements AutoCloseable {
                   server.port(),
                   (System.nanoTime() - started) / 1_000_000,
                   passwords.implementation()));
-      return new Gatehouse(store, events, server, metricsServer, ready);
+      return new Gatehouse(store, events, server, metricsServer, background, ready);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -136,6 +189,7 @@ public final class Gatehouse implements AutoCloseable {
     ready.set(false);
     server.stop();
     metricsServer.close();
+    background.close();
     store.close();
     LOG.info("Gatehouse stopped");
   }

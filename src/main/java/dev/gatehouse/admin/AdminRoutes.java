@@ -5,6 +5,7 @@ import dev.gatehouse.app.AppRequest;
 import dev.gatehouse.app.Apps;
 import dev.gatehouse.client.ClientRequest;
 import dev.gatehouse.client.Clients;
+import dev.gatehouse.device.Devices;
 import dev.gatehouse.failure.Failure;
 import dev.gatehouse.store.Listing;
 import dev.gatehouse.user.Groups;
@@ -32,13 +33,16 @@ public final class AdminRoutes implements HttpService {
   private final Apps apps;
   private final Clients clients;
   private final ApiKeys apiKeys;
+  private final Devices devices;
 
-  public AdminRoutes(Users users, Groups groups, Apps apps, Clients clients, ApiKeys apiKeys) {
+  public AdminRoutes(
+      Users users, Groups groups, Apps apps, Clients clients, ApiKeys apiKeys, Devices devices) {
     this.users = users;
     this.groups = groups;
     this.apps = apps;
     this.clients = clients;
     this.apiKeys = apiKeys;
+    this.devices = devices;
   }
 
   @Override
@@ -126,6 +130,16 @@ public final class AdminRoutes implements HttpService {
             (req, res) -> {
               Bodies.ApiKeyBody body = Json.read(req, Bodies.ApiKeyBody.class);
               created(res, apiKeys.create(body.name(), body.role(), body.expiresAt()));
+            })
+        .get(
+            "/api/admin/devices",
+            (req, res) ->
+                page(req, res, (limit, offset) -> Listing.of(devices.all(), limit, offset)))
+        .delete(
+            "/api/admin/devices/{id}",
+            (req, res) -> {
+              devices.revoke(null, param(req, "id"));
+              noContent(res);
             })
         .get("/api/admin/api-keys", (req, res) -> page(req, res, apiKeys::list))
         .get("/api/admin/api-keys/{id}", (req, res) -> ok(res, apiKeys.get(param(req, "id"))))

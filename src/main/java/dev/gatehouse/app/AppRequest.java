@@ -4,4 +4,5 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** The fields of an app as the admin API sends them; on update, null leaves a field unchanged. */
-public record AppRequest(@Nullable String name, @Nullable List<String> hosts) {}
+public record AppRequest(
+    @Nullable String name, @Nullable List<String> hosts, @Nullable List<Rule> rules) {}

@@ -39,6 +39,7 @@ public final class Apps {
   public App create(AppRequest request) {
     String name = name(request.name());
     List<String> hosts = hosts(request.hosts());
+    List<Rule> rules = rules(request.rules() == null ? List.of() : request.rules());
     return writer.write(
         tx -> {
           if (tx.count("SELECT COUNT(*) FROM apps WHERE name = ?", name) > 0) {
@@ -47,9 +48,10 @@ public final class Apps {
           String id = UUID.randomUUID().toString();
           long now = clock.millis();
           tx.update(
-              "INSERT INTO apps (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
+              "INSERT INTO apps (id, name, rules_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
               id,
               name,
+              RulesJson.write(rules),
               now,
               now);
           return saveHosts(tx, id, hosts);
@@ -59,6 +61,7 @@ public final class Apps {
   public App update(String id, AppRequest request) {
     String name = request.name() == null ? null : name(request.name());
     List<String> hosts = request.hosts() == null ? null : hosts(request.hosts());
+    List<Rule> rules = request.rules() == null ? null : rules(request.rules());
     return writer.write(
         tx -> {
           App current = load(tx, id).orElseThrow(() -> notFound(id));
@@ -67,8 +70,9 @@ public final class Apps {
             throw new Failure.Conflict("name", "an app named " + name + " exists");
           }
           tx.update(
-              "UPDATE apps SET name = ?, updated_at = ? WHERE id = ?",
+              "UPDATE apps SET name = ?, rules_json = ?, updated_at = ? WHERE id = ?",
               name != null ? name : current.name(),
+              RulesJson.write(rules != null ? rules : current.rules()),
               clock.millis(),
               id);
           if (hosts == null) {
@@ -131,14 +135,15 @@ public final class Apps {
               .forEach(
                   e -> hosts.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
           return q.list(
-              "SELECT id, name, created_at, updated_at FROM apps ORDER BY name",
+              "SELECT id, name, rules_json, created_at, updated_at FROM apps ORDER BY name",
               row ->
                   new App(
                       row.getString(1),
                       row.getString(2),
                       List.copyOf(hosts.getOrDefault(row.getString(1), List.of())),
-                      Instant.ofEpochMilli(row.getLong(3)),
-                      Instant.ofEpochMilli(row.getLong(4))));
+                      RulesJson.read(row.getString(3)),
+                      Instant.ofEpochMilli(row.getLong(4)),
+                      Instant.ofEpochMilli(row.getLong(5))));
         });
   }
 
@@ -161,14 +166,15 @@ public final class Apps {
             row -> row.getString(1),
             id);
     return q.one(
-        "SELECT id, name, created_at, updated_at FROM apps WHERE id = ?",
+        "SELECT id, name, rules_json, created_at, updated_at FROM apps WHERE id = ?",
         row ->
             new App(
                 row.getString(1),
                 row.getString(2),
                 hosts,
-                Instant.ofEpochMilli(row.getLong(3)),
-                Instant.ofEpochMilli(row.getLong(4))),
+                RulesJson.read(row.getString(3)),
+                Instant.ofEpochMilli(row.getLong(4)),
+                Instant.ofEpochMilli(row.getLong(5))),
         id);
   }
 
@@ -199,6 +205,14 @@ public final class Apps {
       unique.add(host.toLowerCase(Locale.ROOT));
     }
     return List.copyOf(unique);
+  }
+
+  private static List<Rule> rules(List<Rule> rules) {
+    List<Rule> checked = new ArrayList<>();
+    for (int i = 0; i < rules.size(); i++) {
+      checked.add(CompiledRule.compile(rules.get(i), "rules[" + i + "]").source());
+    }
+    return List.copyOf(checked);
   }
 
   private static Failure.NotFound notFound(String id) {

@@ -6,7 +6,13 @@ import java.util.Map;
 
 /** The resolved configuration: file, then environment overrides, then defaults. */
 public record Config(
-    Server server, Database database, Storage storage, Hashing hashing, Metrics metrics) {
+    Server server,
+    Database database,
+    Storage storage,
+    Hashing hashing,
+    Session session,
+    ForwardAuth forwardAuth,
+    Metrics metrics) {
 
   /** {@code [server]}. */
   public record Server(HostPort listen, int httpWorkers, URI publicUrl, boolean swaggerUiEnable) {
@@ -25,6 +31,13 @@ public record Config(
 
   /** {@code [hashing]}. */
   public record Hashing(int argon2MCost, int argon2TCost, int argon2PCost, int maxHashThreads) {}
+
+  /** {@code [session]}. */
+  public record Session(
+      String cookieDomain, int idleTimeoutSeconds, int lifetimeSeconds, int activityFlushMs) {}
+
+  /** {@code [forward_auth]}. */
+  public record ForwardAuth(String defaultPolicy) {}
 
   /** {@code [metrics]}. */
   public record Metrics(boolean enable, HostPort listen) {}
@@ -53,6 +66,12 @@ public record Config(
             integer(v, "hashing.argon2_t_cost"),
             integer(v, "hashing.argon2_p_cost"),
             integer(v, "hashing.max_hash_threads")),
+        new Session(
+            str(v, "session.cookie_domain"),
+            integer(v, "session.idle_timeout_seconds"),
+            integer(v, "session.lifetime_seconds"),
+            integer(v, "session.activity_flush_ms")),
+        new ForwardAuth(str(v, "forward_auth.default_policy")),
         new Metrics((Boolean) v.get("metrics.enable"), HostPort.parse(str(v, "metrics.listen"))));
   }
 

@@ -14,6 +14,10 @@ public final class Settings {
   private static final Pattern LOG_SYNC =
       Pattern.compile("^(immediate|immediate_async|interval_\\d{1,6})$");
 
+  private static final Pattern COOKIE_DOMAIN =
+      Pattern.compile(
+          "^\\.?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$");
+
   public static final List<Setting> ALL =
       List.of(
           Setting.string("server.listen", "127.0.0.1:8080", Settings::isHostPort, "host:port"),
@@ -37,6 +41,19 @@ public final class Settings {
           Setting.integer("hashing.argon2_t_cost", 4, 1, 64),
           Setting.integer("hashing.argon2_p_cost", 8, 2, 64),
           Setting.integer("hashing.max_hash_threads", 2, 1, 256),
+          Setting.string(
+              "session.cookie_domain",
+              "",
+              v -> v.isEmpty() || COOKIE_DOMAIN.matcher(v).matches(),
+              "empty (host-only cookie) or a domain such as example.com"),
+          Setting.integer("session.idle_timeout_seconds", 43200, 60, 31_536_000),
+          Setting.integer("session.lifetime_seconds", 1_209_600, 300, 31_536_000),
+          Setting.integer("session.activity_flush_ms", 5000, 100, 600_000),
+          Setting.string(
+              "forward_auth.default_policy",
+              "deny",
+              v -> v.equals("deny") || v.equals("authenticated"),
+              "deny or authenticated"),
           Setting.bool("metrics.enable", false),
           Setting.string("metrics.listen", "127.0.0.1:9090", Settings::isHostPort, "host:port"));
 

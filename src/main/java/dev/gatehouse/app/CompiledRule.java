@@ -1,0 +1,131 @@
+package dev.gatehouse.app;
+
+import dev.gatehouse.failure.Failure;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link Rule} checked and compiled once, at write time, so that matching on the hot path does no
+ * parsing. Compiling is also the validation: a rule that compiles is a rule the engine can use.
+ */
+record CompiledRule(
+    Rule source,
+    @Nullable String prefix,
+    @Nullable Pattern regex,
+    Set<String> methods,
+    List<Cidr> networks,
+    Policy policy,
+    Set<String> groups) {
+
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE");
+
+  static CompiledRule compile(Rule rule, String at) {
+    if (rule == null) {
+      throw new Failure.Invalid(at, at + " must be an object");
+    }
+    if (rule.path() != null && rule.pathRegex() != null) {
+      throw new Failure.Invalid(at + ".path_regex", "use either path or path_regex, not both");
+    }
+    if (rule.path() != null && !rule.path().startsWith("/")) {
+      throw new Failure.Invalid(at + ".path", at + ".path must start with /");
+    }
+    Pattern regex = null;
+    if (rule.pathRegex() != null) {
+      try {
+        regex = Pattern.compile(rule.pathRegex());
+      } catch (PatternSyntaxException e) {
+        throw new Failure.Invalid(
+            at + ".path_regex", at + ".path_regex is not a valid regex: " + e.getDescription());
+      }
+    }
+    List<String> methods = rule.methods() == null ? List.of() : rule.methods();
+    for (int i = 0; i < methods.size(); i++) {
+      String method = methods.get(i);
+      if (method == null || !METHODS.contains(method.toUpperCase(Locale.ROOT))) {
+        throw new Failure.Invalid(
+            at + ".methods[" + i + "]", at + ".methods[" + i + "] is not an HTTP method");
+      }
+    }
+    List<String> networkTexts = rule.networks() == null ? List.of() : rule.networks();
+    List<Cidr> networks = new ArrayList<>();
+    for (int i = 0; i < networkTexts.size(); i++) {
+      try {
+        networks.add(Cidr.parse(String.valueOf(networkTexts.get(i))));
+      } catch (IllegalArgumentException e) {
+        throw new Failure.Invalid(
+            at + ".networks[" + i + "]",
+            at + ".networks[" + i + "] must be a network such as 192.168.0.0/16");
+      }
+    }
+    if (rule.policy() == null) {
+      throw new Failure.Invalid(at + ".policy", at + ".policy is required");
+    }
+    Policy policy =
+        Policy.parse(rule.policy())
+            .orElseThrow(
+                () ->
+                    new Failure.Invalid(
+                        at + ".policy",
+                        at + ".policy must be public, authenticated, groups or deny"));
+    List<String> groups = rule.groups() == null ? List.of() : rule.groups();
+    if (policy == Policy.GROUPS && groups.isEmpty()) {
+      throw new Failure.Invalid(at + ".groups", "policy groups needs at least one group");
+    }
+    if (policy != Policy.GROUPS && !groups.isEmpty()) {
+      throw new Failure.Invalid(at + ".groups", "groups only apply to policy groups");
+    }
+    for (int i = 0; i < groups.size(); i++) {
+      if (groups.get(i) == null || groups.get(i).isBlank()) {
+        throw new Failure.Invalid(at + ".groups[" + i + "]", at + ".groups[" + i + "] is empty");
+      }
+    }
+    List<String> upper = methods.stream().map(m -> m.toUpperCase(Locale.ROOT)).distinct().toList();
+    Rule normal =
+        new Rule(
+            rule.path(),
+            rule.pathRegex(),
+            upper,
+            List.copyOf(networkTexts),
+            policy.text(),
+            List.copyOf(groups));
+    return new CompiledRule(
+        normal,
+        rule.path(),
+        regex,
+        Set.copyOf(upper),
+        List.copyOf(networks),
+        policy,
+        Set.copyOf(groups));
+  }
+
+  boolean matches(String method, String path, @Nullable InetAddress client) {
+    if (prefix != null && !path.startsWith(prefix)) {
+      return false;
+    }
+    if (regex != null && !regex.matcher(path).find()) {
+      return false;
+    }
+    if (!methods.isEmpty() && !methods.contains(method)) {
+      return false;
+    }
+    if (!networks.isEmpty()) {
+      if (client == null) {
+        return false;
+      }
+      for (Cidr network : networks) {
+        if (network.contains(client)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return true;
+  }
+}

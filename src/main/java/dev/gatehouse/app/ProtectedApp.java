@@ -1,0 +1,32 @@
+package dev.gatehouse.app;
+
+import java.net.InetAddress;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** An app as the decision engine sees it: immutable, with rules compiled. */
+public final class ProtectedApp {
+  private final App app;
+  private final List<CompiledRule> rules;
+  private final List<Access> accesses;
+
+  ProtectedApp(App app) {
+    this.app = app;
+    this.rules = app.rules().stream().map(rule -> CompiledRule.compile(rule, "rules")).toList();
+    this.accesses = rules.stream().map(rule -> new Access(rule.policy(), rule.groups())).toList();
+  }
+
+  public App app() {
+    return app;
+  }
+
+  /** The access the first matching rule grants, or sign-in required when none matches. */
+  public Access access(String method, String path, @Nullable InetAddress client) {
+    for (int i = 0; i < rules.size(); i++) {
+      if (rules.get(i).matches(method, path, client)) {
+        return accesses.get(i);
+      }
+    }
+    return Access.DEFAULT;
+  }
+}

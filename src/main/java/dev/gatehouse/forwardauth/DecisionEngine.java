@@ -1,0 +1,83 @@
+package dev.gatehouse.forwardauth;
+
+import dev.gatehouse.app.Access;
+import dev.gatehouse.app.AppDirectory;
+import dev.gatehouse.app.Policy;
+import dev.gatehouse.app.ProtectedApp;
+import dev.gatehouse.device.Device;
+import dev.gatehouse.device.Devices;
+import dev.gatehouse.session.ActiveSession;
+import dev.gatehouse.session.Sessions;
+import dev.gatehouse.user.Principal;
+import dev.gatehouse.user.UserDirectory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides one forward-auth request.
+ *
+ * <p>What always holds: a decision reads only in-memory state (apps, users, sessions, devices),
+ * which the writer updates through events after each commit and before the changing call returns.
+ * So a decision issues no query and no write, never waits for a connection, and the first decision
+ * after a change already sees it. Session activity is noted in memory and persisted later in
+ * batches.
+ */
+final class DecisionEngine {
+  private final AppDirectory apps;
+  private final UserDirectory users;
+  private final Sessions sessions;
+  private final Devices devices;
+  private final Access defaultAccess;
+
+  DecisionEngine(
+      AppDirectory apps, UserDirectory users, Sessions sessions, Devices devices, Policy fallback) {
+    this.apps = apps;
+    this.users = users;
+    this.sessions = sessions;
+    this.devices = devices;
+    this.defaultAccess = new Access(fallback, java.util.Set.of());
+  }
+
+  Decision decide(Target target, Credentials credentials) {
+    ProtectedApp app = apps.find(target.host());
+    Access access =
+        app == null ? defaultAccess : app.access(target.method(), target.path(), target.client());
+    if (access.policy() == Policy.DENY) {
+      return Decision.DENY;
+    }
+    Principal principal = identify(credentials);
+    return switch (access.policy()) {
+      case PUBLIC -> new Decision.Allow(principal);
+      case AUTHENTICATED -> principal == null ? Decision.SIGN_IN : new Decision.Allow(principal);
+      case GROUPS -> {
+        if (principal == null) {
+          yield Decision.SIGN_IN;
+        }
+        yield principal.inAny(access.groups()) ? new Decision.Allow(principal) : Decision.DENY;
+      }
+      case DENY -> Decision.DENY;
+    };
+  }
+
+  /** The enabled user behind the credentials, trying the session, then the device token. */
+  private @Nullable Principal identify(Credentials credentials) {
+    if (credentials.session() != null) {
+      ActiveSession session = sessions.resolve(credentials.session());
+      if (session != null) {
+        return enabled(session.userId());
+      }
+    }
+    String deviceToken = credentials.device() != null ? credentials.device() : credentials.bearer();
+    if (deviceToken != null) {
+      Device device = devices.resolve(deviceToken);
+      if (device != null) {
+        return enabled(device.userId());
+      }
+    }
+    return null;
+  }
+
+  private @Nullable Principal enabled(String userId) {
+    Principal principal = users.get(userId);
+    return principal == null || principal.disabled() ? null : principal;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.gatehouse.session;
+
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A login session held in memory. Everything is fixed at login except {@code lastSeen}, which the
+ * hot path moves forward without locking and without writing; {@link Sessions#flush} persists it in
+ * coalesced batches.
+ */
+public final class ActiveSession {
+  private final String digest;
+  private final String id;
+  private final String userId;
+  private final long createdAt;
+  private final long expiresAt;
+  private final @Nullable String ip;
+  private final @Nullable String userAgent;
+  private volatile long lastSeen;
+
+  ActiveSession(
+      String digest,
+      String userId,
+      long createdAt,
+      long lastSeen,
+      long expiresAt,
+      @Nullable String ip,
+      @Nullable String userAgent) {
+    this.digest = digest;
+    // The public id (shown on the account page, used to revoke) is a prefix of the digest, so the
+    // cookie value itself never appears in a page or a URL.
+    this.id = digest.substring(0, 16);
+    this.userId = userId;
+    this.createdAt = createdAt;
+    this.lastSeen = lastSeen;
+    this.expiresAt = expiresAt;
+    this.ip = ip;
+    this.userAgent = userAgent;
+  }
+
+  String digest() {
+    return digest;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String userId() {
+    return userId;
+  }
+
+  public Instant createdAt() {
+    return Instant.ofEpochMilli(createdAt);
+  }
+
+  public Instant lastSeen() {
+    return Instant.ofEpochMilli(lastSeen);
+  }
+
+  public Instant expiresAt() {
+    return Instant.ofEpochMilli(expiresAt);
+  }
+
+  public @Nullable String ip() {
+    return ip;
+  }
+
+  public @Nullable String userAgent() {
+    return userAgent;
+  }
+
+  long lastSeenMillis() {
+    return lastSeen;
+  }
+
+  boolean validAt(long now, long idleMillis) {
+    return now < expiresAt && now - lastSeen < idleMillis;
+  }
+
+  /** Moves last-seen forward; returns true when it moved enough to be worth persisting. */
+  boolean touch(long now) {
+    if (now - lastSeen < 1000) {
+      return false;
+    }
+    lastSeen = now;
+    return true;
+  }
+}

@@ -1,0 +1,67 @@
+package dev.gatehouse.user;
+
+import dev.gatehouse.event.Events;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every user as a {@link Principal}, in memory, kept current by {@link UserEvent}s. Events are
+ * applied on the writer thread after commit and before the write returns, so the decision after an
+ * admin call already sees it; each principal is replaced whole, so readers never see half a change.
+ */
+public final class UserDirectory {
+  private final Map<String, Principal> byId = new ConcurrentHashMap<>();
+
+  public UserDirectory(Events events) {
+    events.subscribe(UserEvent.class, this::apply);
+  }
+
+  /** Loads every user; call once at start, before serving. */
+  public void load(List<User> users) {
+    for (User user : users) {
+      byId.put(user.id(), Principal.of(user));
+    }
+  }
+
+  public @Nullable Principal get(String userId) {
+    return byId.get(userId);
+  }
+
+  public int size() {
+    return byId.size();
+  }
+
+  private void apply(UserEvent event) {
+    switch (event) {
+      case UserEvent.UserChanged changed ->
+          byId.put(changed.user().id(), Principal.of(changed.user()));
+      case UserEvent.UserDeleted deleted -> byId.remove(deleted.id());
+      case UserEvent.GroupCreated created -> {}
+      case UserEvent.GroupDeleted deleted ->
+          byId.replaceAll(
+              (id, p) -> p.groups().contains(deleted.name()) ? without(p, deleted.name()) : p);
+      case UserEvent.MembershipChanged change ->
+          byId.computeIfPresent(
+              change.userId(),
+              (id, p) -> {
+                Set<String> groups = new HashSet<>(p.groups());
+                if (change.member()) {
+                  groups.add(change.group());
+                } else {
+                  groups.remove(change.group());
+                }
+                return p.withGroups(groups);
+              });
+    }
+  }
+
+  private static Principal without(Principal p, String group) {
+    Set<String> groups = new HashSet<>(p.groups());
+    groups.remove(group);
+    return p.withGroups(groups);
+  }
+}
