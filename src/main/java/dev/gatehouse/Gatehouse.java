@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -44,6 +45,9 @@ import java.util.logging.Logger;
  */
 public final class Gatehouse implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Gatehouse.class.getName());
+
+  /** Tables of short-lived data, kept under {@code [storage] ephemeral_log_sync}. */
+  private static final Set<String> EPHEMERAL_TABLES = Set.of("sessions", "pairing_codes");
 
   private final Store store;
   private final Events events;
@@ -79,7 +83,7 @@ public final class Gatehouse implements AutoCloseable {
     long started = System.nanoTime();
     PrometheusRegistry registry = new PrometheusRegistry();
     Events events = new Events();
-    Store store = Store.open(config, events, registry);
+    Store store = Store.open(config, events, registry, EPHEMERAL_TABLES);
     try {
       Config.Hashing hashing = config.hashing();
       Passwords passwords =

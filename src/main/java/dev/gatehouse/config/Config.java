@@ -27,7 +27,13 @@ public record Config(
   public record Database(String url, int readPoolSize, int pgMaxConn) {}
 
   /** {@code [storage]}. */
-  public record Storage(Path dataDir, String logSync) {}
+  public record Storage(
+      Path dataDir,
+      String logSync,
+      String ephemeralLogSync,
+      boolean cacheStorageDisk,
+      int walCheckpointPages,
+      long walSizeLimitBytes) {}
 
   /** {@code [hashing]}. */
   public record Hashing(int argon2MCost, int argon2TCost, int argon2PCost, int maxHashThreads) {}
@@ -60,7 +66,13 @@ public record Config(
             str(v, "database.url"),
             integer(v, "database.read_pool_size"),
             integer(v, "database.pg_max_conn")),
-        new Storage(Path.of(str(v, "storage.data_dir")), str(v, "storage.log_sync")),
+        new Storage(
+            Path.of(str(v, "storage.data_dir")),
+            str(v, "storage.log_sync"),
+            str(v, "storage.ephemeral_log_sync"),
+            (Boolean) v.get("storage.cache_storage_disk"),
+            integer(v, "storage.wal_checkpoint_pages"),
+            (Long) v.get("storage.wal_size_limit_bytes")),
         new Hashing(
             integer(v, "hashing.argon2_m_cost"),
             integer(v, "hashing.argon2_t_cost"),

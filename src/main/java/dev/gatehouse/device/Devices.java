@@ -3,6 +3,7 @@ package dev.gatehouse.device;
 import dev.gatehouse.crypto.Secrets;
 import dev.gatehouse.event.Events;
 import dev.gatehouse.failure.Failure;
+import dev.gatehouse.store.DataClass;
 import dev.gatehouse.store.Reads;
 import dev.gatehouse.store.Writer;
 import dev.gatehouse.user.UserEvent;
@@ -92,6 +93,7 @@ public final class Devices {
     String code = code();
     Instant expires = clock.instant().plus(CODE_LIFETIME);
     writer.write(
+        DataClass.EPHEMERAL,
         tx ->
             tx.update(
                 "INSERT INTO pairing_codes (code_digest, user_id, name, expires_at) VALUES (?, ?, ?, ?)",
@@ -205,6 +207,7 @@ public final class Devices {
     Map<String, Long> batch = Map.copyOf(seen);
     batch.forEach(seen::remove);
     writer.write(
+        DataClass.EPHEMERAL,
         tx -> {
           batch.forEach(
               (id, at) ->

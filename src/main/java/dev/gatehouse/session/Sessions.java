@@ -2,6 +2,7 @@ package dev.gatehouse.session;
 
 import dev.gatehouse.crypto.Secrets;
 import dev.gatehouse.event.Events;
+import dev.gatehouse.store.DataClass;
 import dev.gatehouse.store.Reads;
 import dev.gatehouse.store.Writer;
 import dev.gatehouse.user.UserEvent;
@@ -92,6 +93,7 @@ public final class Sessions {
             ip,
             truncate(userAgent));
     writer.write(
+        DataClass.EPHEMERAL,
         tx -> {
           tx.update(
               "INSERT INTO sessions (id_digest, user_id, created_at, last_seen, expires_at, ip,"
@@ -196,6 +198,7 @@ public final class Sessions {
       return;
     }
     writer.write(
+        DataClass.EPHEMERAL,
         tx -> {
           for (ActiveSession session : touched) {
             tx.update(
@@ -209,7 +212,7 @@ public final class Sessions {
   }
 
   private void delete(Set<String> digests) {
-    writer.write(tx -> deleteIn(tx, digests));
+    writer.write(DataClass.EPHEMERAL, tx -> deleteIn(tx, digests));
   }
 
   private static @Nullable Void deleteIn(dev.gatehouse.store.Tx tx, Set<String> digests) {

@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -32,12 +35,19 @@ public final class Store implements AutoCloseable {
     this.url = url;
   }
 
-  /** Opens (creating and migrating where needed) the database the configuration names. */
-  public static Store open(Config config, Events events, PrometheusRegistry registry) {
+  /**
+   * Opens (creating and migrating where needed) the database the configuration names.
+   *
+   * @param ephemeralTables the tables holding {@link DataClass#EPHEMERAL} data; with {@code
+   *     cache_storage_disk = false} they live in memory only
+   */
+  public static Store open(
+      Config config, Events events, PrometheusRegistry registry, Set<String> ephemeralTables) {
     String url = sqliteUrl(config);
+    Config.Storage storage = config.storage();
     StoreMetrics metrics = new StoreMetrics(registry);
     try {
-      SQLiteDataSource writes = new SQLiteDataSource(writerConfig());
+      SQLiteDataSource writes = new SQLiteDataSource(writerConfig(storage));
       writes.setUrl(url);
       Flyway.configure()
           .dataSource(writes)
@@ -46,8 +56,20 @@ public final class Store implements AutoCloseable {
           .load()
           .migrate();
       Connection writeConnection = writes.getConnection();
+      try (Statement pragma = writeConnection.createStatement()) {
+        pragma.execute("PRAGMA wal_autocheckpoint = " + storage.walCheckpointPages());
+      }
+      if (!storage.cacheStorageDisk()) {
+        EphemeralTables.moveToMemory(writeConnection, ephemeralTables);
+      }
+      Syncer syncer =
+          new Syncer(
+              walOf(url),
+              SyncMode.parse(storage.logSync()),
+              SyncMode.parse(storage.ephemeralLogSync()),
+              metrics);
       Reads reads = new Reads(readPool(url, config.database().readPoolSize()), metrics);
-      return new Store(new Writer(writeConnection, events, metrics), reads, metrics, url);
+      return new Store(new Writer(writeConnection, events, metrics, syncer), reads, metrics, url);
     } catch (SQLException e) {
       throw new StoreUnavailableException(
           "cannot open the database at " + url + ": " + e.getMessage());
@@ -73,14 +95,29 @@ public final class Store implements AutoCloseable {
     return "jdbc:sqlite:" + dir.resolve("gatehouse.db").toAbsolutePath();
   }
 
+  /** The WAL file of a SQLite database on disk, or null for an in-memory one. */
+  private static @Nullable Path walOf(String url) {
+    String file = url.substring("jdbc:sqlite:".length());
+    int query = file.indexOf('?');
+    if (query >= 0) {
+      file = file.substring(0, query);
+    }
+    if (file.isEmpty() || file.startsWith(":memory:") || file.contains("mode=memory")) {
+      return null;
+    }
+    return Path.of(file.startsWith("file:") ? file.substring(5) : file + "-wal").toAbsolutePath();
+  }
+
   /**
-   * WAL lets readers run beside the writer; synchronous=FULL makes every commit durable (one WAL
-   * sync per batch, which group commit shares between all units of the batch).
+   * WAL lets readers run beside the writer. synchronous=NORMAL: commits reach the OS but are not
+   * synced by SQLite; the {@link Syncer} syncs the WAL as each data class's mode asks, one sync per
+   * batch at most, shared by all its units.
    */
-  private static SQLiteConfig writerConfig() {
+  private static SQLiteConfig writerConfig(Config.Storage storage) {
     SQLiteConfig sqlite = new SQLiteConfig();
     sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    sqlite.setJournalSizeLimit((int) Math.min(Integer.MAX_VALUE, storage.walSizeLimitBytes()));
     sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     sqlite.enforceForeignKeys(true);
     sqlite.setBusyTimeout(10_000);

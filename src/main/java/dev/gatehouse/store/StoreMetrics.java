@@ -39,8 +39,7 @@ public final class StoreMetrics {
         .register(registry);
     CounterWithCallback.builder()
         .name("gatehouse_db_syncs_total")
-        .help(
-            "Durable syncs requested from the database (one per committed batch in immediate mode)")
+        .help("Syncs of the write-ahead log to disk")
         .callback(cb -> cb.call(syncs.sum()))
         .register(registry);
     CounterWithCallback.builder()
@@ -99,7 +98,6 @@ public final class StoreMetrics {
 
   void batchCommitted(int units) {
     transactions.increment();
-    syncs.increment();
     batchSize.observe(units);
     largestBatch.accumulate(units);
   }

@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  *       and gets its own exception; the rest of the batch still commits.
  *   <li>If the commit itself fails, no unit of the batch is applied and every caller gets the
  *       error.
+ *   <li>After the commit, the batch is synced as the strictest data class in it asks ({@link
+ *       Syncer}); with {@code immediate}, before anyone is released.
  *   <li>After the commit, the events of the committed units are published in commit order, and only
  *       then are the callers released. A returned write is therefore durable and already visible to
  *       every in-memory view.
@@ -39,6 +41,7 @@ public final class Writer implements AutoCloseable {
   static final int MAX_BATCH = 512;
 
   private static final class Pending<T> {
+    final DataClass dataClass;
     final Unit<T> unit;
     final long submitted = System.nanoTime();
     final CompletableFuture<@Nullable T> result = new CompletableFuture<>();
@@ -46,7 +49,8 @@ public final class Writer implements AutoCloseable {
     @Nullable Tx tx;
     @Nullable RuntimeException failure;
 
-    Pending(Unit<T> unit) {
+    Pending(DataClass dataClass, Unit<T> unit) {
+      this.dataClass = dataClass;
       this.unit = unit;
     }
 
@@ -64,32 +68,41 @@ public final class Writer implements AutoCloseable {
     }
   }
 
-  private static final Pending<Void> STOP = new Pending<>(tx -> null);
+  private static final Pending<Void> STOP = new Pending<>(DataClass.IDENTITY, tx -> null);
 
   private final Connection connection;
   private final Events events;
   private final StoreMetrics metrics;
+  private final Syncer syncer;
   private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean closed;
 
-  Writer(Connection connection, Events events, StoreMetrics metrics) throws SQLException {
+  Writer(Connection connection, Events events, StoreMetrics metrics, Syncer syncer)
+      throws SQLException {
     this.connection = connection;
     this.events = events;
     this.metrics = metrics;
+    this.syncer = syncer;
     connection.setAutoCommit(false);
     this.thread = Thread.ofPlatform().name("gatehouse-writer").daemon(false).start(this::loop);
   }
 
-  /**
-   * Runs {@code unit} in the next batch and returns its result once that batch is durably committed
-   * and its events published. Exceptions thrown by the unit reach the caller unchanged.
-   */
+  /** Writes identity data: see {@link #write(DataClass, Unit)}. */
   public <T> T write(Unit<T> unit) {
+    return write(DataClass.IDENTITY, unit);
+  }
+
+  /**
+   * Runs {@code unit} in the next batch and returns its result once that batch is committed, synced
+   * as {@code dataClass}'s mode asks, and its events published. Exceptions thrown by the unit reach
+   * the caller unchanged.
+   */
+  public <T> T write(DataClass dataClass, Unit<T> unit) {
     if (closed) {
       throw new StoreUnavailableException("the store is shutting down");
     }
-    Pending<T> pending = new Pending<>(unit);
+    Pending<T> pending = new Pending<>(dataClass, unit);
     queue.add(pending);
     try {
       T value = pending.result.join();
@@ -151,6 +164,18 @@ public final class Writer implements AutoCloseable {
       return;
     }
     metrics.batchCommitted(batch.size());
+    try {
+      syncer.committed(
+          batch.stream().anyMatch(p -> p.dataClass == DataClass.IDENTITY),
+          batch.stream().anyMatch(p -> p.dataClass == DataClass.EPHEMERAL));
+    } catch (StoreUnavailableException e) {
+      // Committed and visible, but not known to be on disk: the callers must not take it as
+      // durable.
+      LOG.log(Level.SEVERE, "sync after commit failed", e);
+      for (Pending<?> pending : batch) {
+        pending.failure = pending.failure != null ? pending.failure : e;
+      }
+    }
     for (Pending<?> pending : batch) {
       if (pending.tx != null) {
         for (DomainEvent event : pending.tx.events()) {
@@ -194,6 +219,7 @@ public final class Writer implements AutoCloseable {
     queue.add(STOP);
     try {
       thread.join();
+      syncer.close();
       connection.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,0 +1,147 @@
+package dev.gatehouse.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Makes committed batches durable by syncing SQLite's write-ahead log, as each data class's mode
+ * asks.
+ *
+ * <p>SQLite runs with {@code synchronous=NORMAL}: a commit writes its WAL frames to the OS (so it
+ * survives a process crash) but does not sync them. This class then syncs the WAL file itself —
+ * inline before the callers are released for {@code immediate}, at once on its own thread for
+ * {@code immediate_async}, and on a timer for {@code interval_<ms>}. Keeping the sync out of SQLite
+ * is what lets one database file hold two durability classes, and lets a single sync cover every
+ * batch committed before it. Sequence numbers make syncs idempotent: a sync that finds nothing new
+ * committed does nothing.
+ */
+final class Syncer implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Syncer.class.getName());
+
+  private final @Nullable Path wal;
+  private final SyncMode identity;
+  private final SyncMode ephemeral;
+  private final StoreMetrics metrics;
+  private final long tickMillis;
+  private final Object lock = new Object();
+  private long committed;
+  private long synced;
+  private boolean asyncWanted;
+  private boolean closed;
+  private final Thread thread;
+
+  /**
+   * @param wal the WAL file, or null for a database that is not on disk
+   */
+  Syncer(@Nullable Path wal, SyncMode identity, SyncMode ephemeral, StoreMetrics metrics) {
+    this.wal = wal;
+    this.identity = identity;
+    this.ephemeral = ephemeral;
+    this.metrics = metrics;
+    this.tickMillis = Math.min(interval(identity), interval(ephemeral));
+    this.thread = Thread.ofPlatform().name("gatehouse-syncer").daemon(true).start(this::loop);
+  }
+
+  private static long interval(SyncMode mode) {
+    return mode instanceof SyncMode.Interval(long millis) ? millis : 1000;
+  }
+
+  /** Called by the writer after each commit, before the batch's callers are released. */
+  void committed(boolean identityData, boolean ephemeralData) {
+    SyncMode mode =
+        identityData && (!ephemeralData || identity.strength() >= ephemeral.strength())
+            ? identity
+            : ephemeral;
+    long sequence;
+    synchronized (lock) {
+      sequence = ++committed;
+      if (mode instanceof SyncMode.ImmediateAsync) {
+        asyncWanted = true;
+        lock.notifyAll();
+      }
+    }
+    if (mode instanceof SyncMode.Immediate) {
+      syncUpTo(sequence);
+    }
+  }
+
+  /** Syncs everything committed so far (used at shutdown). */
+  void syncAll() {
+    long target;
+    synchronized (lock) {
+      target = committed;
+    }
+    syncUpTo(target);
+  }
+
+  private void syncUpTo(long sequence) {
+    synchronized (lock) {
+      if (synced >= sequence) {
+        return;
+      }
+    }
+    force();
+    synchronized (lock) {
+      synced = Math.max(synced, sequence);
+    }
+  }
+
+  private void force() {
+    if (wal == null) {
+      return;
+    }
+    try (FileChannel channel = FileChannel.open(wal, StandardOpenOption.WRITE)) {
+      channel.force(false);
+      metrics.syncs.increment();
+    } catch (NoSuchFileException e) {
+      // No WAL: everything was checkpointed into the database file, which SQLite synced itself.
+    } catch (IOException e) {
+      throw new StoreUnavailableException("cannot sync the database log: " + e.getMessage());
+    }
+  }
+
+  private void loop() {
+    while (true) {
+      long target;
+      synchronized (lock) {
+        try {
+          if (!asyncWanted && !closed) {
+            lock.wait(tickMillis);
+          }
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (closed) {
+          return;
+        }
+        asyncWanted = false;
+        target = committed;
+      }
+      try {
+        syncUpTo(target);
+      } catch (StoreUnavailableException e) {
+        LOG.log(Level.WARNING, "background sync failed; will retry", e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+      lock.notifyAll();
+    }
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    syncAll();
+  }
+}
