@@ -2,6 +2,7 @@ package dev.gatehouse.config;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
@@ -65,8 +66,10 @@ public final class ConfigLoader {
     String text;
     try {
       text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config", "file not found: " + file);
     } catch (IOException e) {
-      throw new ConfigException("config", "cannot read " + file + ": " + e.getMessage());
+      throw new ConfigException("config", "cannot read " + file + ": " + e);
     }
     TomlParseResult toml = Toml.parse(text);
     if (toml.hasErrors()) {
@@ -74,8 +77,7 @@ public final class ConfigLoader {
       throw new ConfigException(
           "config",
           "invalid TOML in "
-              + file.getFileName()
-              + at(" line", error.position())
+              + at(file.getFileName().toString(), error.position())
               + ": "
               + error.getMessage());
     }
@@ -84,10 +86,15 @@ public final class ConfigLoader {
 
   private static void rejectUnknownKeys(TomlParseResult toml, String where) {
     Set<String> known = Settings.ALL.stream().map(Setting::key).collect(Collectors.toSet());
-    for (String key : new TreeSet<>(toml.dottedKeySet())) {
-      if (!known.contains(key)) {
+    // Tables too, so that a misspelt section is reported even when it is empty.
+    for (String key : new TreeSet<>(toml.dottedKeySet(true))) {
+      boolean table = toml.isTable(key);
+      if (table ? !SECTIONS.contains(key) : !known.contains(key)) {
         throw new ConfigException(
-            key, "unknown key" + origin(at(where, toml.inputPositionOf(key))));
+            key,
+            "unknown "
+                + (table ? "section" : "key")
+                + origin(at(where, toml.inputPositionOf(key))));
       }
     }
   }

@@ -27,8 +27,9 @@ public final class Settings {
           Setting.string(
               "database.url",
               "",
-              v -> v.isEmpty() || v.startsWith("jdbc:sqlite:") || v.startsWith("jdbc:postgresql:"),
-              "empty (embedded SQLite), jdbc:sqlite:… or jdbc:postgresql:…"),
+              v -> v.isEmpty() || v.startsWith("jdbc:sqlite:"),
+              "empty (embedded SQLite in storage.data_dir) or jdbc:sqlite:…;"
+                  + " PostgreSQL is not supported yet"),
           Setting.integer("database.read_pool_size", 4, 1, 256),
           Setting.integer("database.pg_max_conn", 20, 1, 1000),
           Setting.string("storage.data_dir", "./data", v -> !v.isBlank(), "a directory path"),

@@ -78,11 +78,6 @@ public final class Store implements AutoCloseable {
 
   private static String sqliteUrl(Config config) {
     String url = config.database().url();
-    if (url.startsWith("jdbc:postgresql:")) {
-      throw new ConfigException(
-          "database.url",
-          "PostgreSQL is not supported yet; leave database.url empty for the embedded database");
-    }
     if (!url.isEmpty()) {
       return url;
     }
