@@ -7,12 +7,14 @@ import dev.gatehouse.crypto.Argon2Params;
 import dev.gatehouse.crypto.Passwords;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
@@ -41,6 +43,19 @@ public final class Main implements Runnable {
 
   @Spec CommandLine.Model.@Nullable CommandSpec spec;
 
+  private final Map<String, String> env;
+  private final InputStream stdin;
+
+  public Main() {
+    this(System.getenv(), System.in);
+  }
+
+  /** A command line that reads {@code env} instead of the process environment, for tests. */
+  Main(Map<String, String> env, InputStream stdin) {
+    this.env = Map.copyOf(env);
+    this.stdin = stdin;
+  }
+
   public static void main(String[] args) {
     System.setProperty(
         "java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
@@ -54,8 +69,11 @@ public final class Main implements Runnable {
     }
   }
 
-  /** Options shared by commands that read the configuration. */
+  /** Options shared by commands that read the configuration, and what they run with. */
   static final class ConfigOption {
+    @Spec(Spec.Target.MIXEE)
+    CommandLine.Model.@Nullable CommandSpec command;
+
     @Option(
         names = "--config",
         paramLabel = "PATH",
@@ -64,12 +82,28 @@ public final class Main implements Runnable {
     @Nullable Path config;
 
     Config load() {
-      Map<String, String> env = System.getenv();
+      Map<String, String> env = main().env;
       Path file = config;
       if (file == null && env.get("GATEHOUSE_CONFIG") != null) {
         file = Path.of(env.get("GATEHOUSE_CONFIG"));
       }
       return ConfigLoader.load(file, env);
+    }
+
+    Main main() {
+      return (Main) spec().root().userObject();
+    }
+
+    PrintWriter out() {
+      return spec().commandLine().getOut();
+    }
+
+    PrintWriter err() {
+      return spec().commandLine().getErr();
+    }
+
+    private CommandLine.Model.CommandSpec spec() {
+      return Objects.requireNonNull(command, "picocli injects the command spec");
     }
   }
 
@@ -83,7 +117,7 @@ public final class Main implements Runnable {
       try {
         config = options.load();
       } catch (ConfigException e) {
-        System.err.println("config error: " + e.getMessage());
+        options.err().println("config error: " + e.getMessage());
         return CONFIG_ERROR;
       }
       // Carrier threads for virtual threads; must be set before the first virtual thread exists.
@@ -92,9 +126,9 @@ public final class Main implements Runnable {
           Integer.toString(config.server().effectiveHttpWorkers()));
       Gatehouse gatehouse;
       try {
-        gatehouse = Gatehouse.start(config, System.getenv());
+        gatehouse = Gatehouse.start(config, options.main().env);
       } catch (ConfigException e) {
-        System.err.println("config error: " + e.getMessage());
+        options.err().println("config error: " + e.getMessage());
         return CONFIG_ERROR;
       }
       CountDownLatch stop = new CountDownLatch(1);
@@ -152,11 +186,11 @@ public final class Main implements Runnable {
       public Integer call() {
         try {
           Config config = options.load();
-          System.out.println("configuration ok");
-          System.out.println(config);
+          options.out().println("configuration ok");
+          options.out().println(config);
           return 0;
         } catch (ConfigException e) {
-          System.err.println("config error: " + e.getMessage());
+          options.err().println("config error: " + e.getMessage());
           return CONFIG_ERROR;
         }
       }
@@ -176,13 +210,14 @@ public final class Main implements Runnable {
       try {
         config = options.load();
       } catch (ConfigException e) {
-        System.err.println("config error: " + e.getMessage());
+        options.err().println("config error: " + e.getMessage());
         return CONFIG_ERROR;
       }
       String password =
-          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+          new BufferedReader(new InputStreamReader(options.main().stdin, StandardCharsets.UTF_8))
+              .readLine();
       if (password == null || password.isEmpty()) {
-        System.err.println("no password on stdin");
+        options.err().println("no password on stdin");
         return 1;
       }
       Config.Hashing h = config.hashing();
@@ -193,8 +228,8 @@ public final class Main implements Runnable {
               1,
               () -> random,
               new PrometheusRegistry());
-      PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-      out.println(passwords.hash(password));
+      options.out().println(passwords.hash(password));
+      options.out().flush();
       return 0;
     }
   }
