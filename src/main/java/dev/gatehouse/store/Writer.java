@@ -47,7 +47,7 @@ public final class Writer implements AutoCloseable {
     final CompletableFuture<@Nullable T> result = new CompletableFuture<>();
     @Nullable T value;
     @Nullable Tx tx;
-    @Nullable RuntimeException failure;
+    @Nullable Throwable failure;
 
     Pending(DataClass dataClass, Unit<T> unit) {
       this.dataClass = dataClass;
@@ -78,6 +78,9 @@ public final class Writer implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
 
+  /** Set by the writer thread just before it drains the queue for the last time. */
+  private volatile boolean refusing;
+
   Writer(Connection connection, Events events, StoreMetrics metrics, Syncer syncer)
       throws SQLException {
     this.connection = connection;
@@ -99,19 +102,34 @@ public final class Writer implements AutoCloseable {
    * the caller unchanged.
    */
   public <T> T write(DataClass dataClass, Unit<T> unit) {
+    if (Thread.currentThread() == thread) {
+      throw new IllegalStateException(
+          "write() from inside a unit of work or an event handler would wait for itself");
+    }
     if (closed) {
       throw new StoreUnavailableException("the store is shutting down");
     }
     Pending<T> pending = new Pending<>(dataClass, unit);
     queue.add(pending);
+    // Added after the writer's last drain, nobody would ever complete it. If the remove fails, the
+    // last drain took it and completes it.
+    if (refusing && queue.remove(pending)) {
+      throw new StoreUnavailableException("the store is shutting down");
+    }
     try {
       T value = pending.result.join();
       metrics.written(System.nanoTime() - pending.submitted);
       return value;
     } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException || cause instanceof Error) {
         cause.addSuppressed(new Exception("submitted here"));
-        throw cause;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
       }
       throw e;
     }
@@ -135,6 +153,7 @@ public final class Writer implements AutoCloseable {
       batch.clear();
     }
     // Anything that slipped in after the stop marker is refused rather than left waiting.
+    refusing = true;
     List<Pending<?>> late = new ArrayList<>();
     queue.drainTo(late);
     for (Pending<?> pending : late) {
@@ -193,7 +212,9 @@ public final class Writer implements AutoCloseable {
     try {
       pending.run(new Tx(connection, metrics.writeStatements));
       connection.releaseSavepoint(savepoint);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error too (an assertion, a stack overflow in one unit): escaping, it would end the
+      // writer thread and leave every caller waiting forever.
       connection.rollback(savepoint);
       connection.releaseSavepoint(savepoint);
       metrics.failedUnits.increment();
