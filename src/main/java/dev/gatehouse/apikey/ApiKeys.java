@@ -8,6 +8,8 @@ import dev.gatehouse.store.Reads;
 import dev.gatehouse.store.RowMapper;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Writer;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
@@ -25,15 +27,13 @@ public final class ApiKeys {
   private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$");
   private static final String COLUMNS = "id, name, role, expires_at, created_at";
   private static final RowMapper<ApiKey> ROW =
-      row -> {
-        long expires = row.getLong(4);
-        return new ApiKey(
-            row.getString(1),
-            row.getString(2),
-            ApiKey.Role.valueOf(row.getString(3)),
-            row.wasNull() ? null : Instant.ofEpochMilli(expires),
-            Instant.ofEpochMilli(row.getLong(5)));
-      };
+      row ->
+          new ApiKey(
+              row.getString(1),
+              row.getString(2),
+              ApiKey.Role.valueOf(row.getString(3)),
+              instantOrNull(row, 4),
+              Instant.ofEpochMilli(row.getLong(5)));
 
   private final Writer writer;
   private final Reads reads;
@@ -65,17 +65,15 @@ public final class ApiKeys {
             q ->
                 q.list(
                     "SELECT secret_digest, " + COLUMNS + " FROM api_keys",
-                    row -> {
-                      long expires = row.getLong(5);
-                      return Map.entry(
-                          row.getString(1),
-                          new ApiKey(
-                              row.getString(2),
-                              row.getString(3),
-                              ApiKey.Role.valueOf(row.getString(4)),
-                              row.wasNull() ? null : Instant.ofEpochMilli(expires),
-                              Instant.ofEpochMilli(row.getLong(6))));
-                    }))
+                    row ->
+                        Map.entry(
+                            row.getString(1),
+                            new ApiKey(
+                                row.getString(2),
+                                row.getString(3),
+                                ApiKey.Role.valueOf(row.getString(4)),
+                                instantOrNull(row, 5),
+                                Instant.ofEpochMilli(row.getLong(6))))))
         .forEach(e -> byDigest.put(e.getKey(), e.getValue()));
   }
 
@@ -168,5 +166,11 @@ public final class ApiKeys {
     } catch (IllegalArgumentException e) {
       throw new Failure.Invalid("role", "role must be admin or read_only");
     }
+  }
+
+  /** wasNull() speaks of the column read last, so it must follow its getLong() directly. */
+  private static @Nullable Instant instantOrNull(ResultSet row, int column) throws SQLException {
+    long millis = row.getLong(column);
+    return row.wasNull() ? null : Instant.ofEpochMilli(millis);
   }
 }
