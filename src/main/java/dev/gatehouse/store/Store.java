@@ -91,16 +91,22 @@ public final class Store implements AutoCloseable {
   }
 
   /** The WAL file of a SQLite database on disk, or null for an in-memory one. */
-  private static @Nullable Path walOf(String url) {
+  static @Nullable Path walOf(String url) {
     String file = url.substring("jdbc:sqlite:".length());
+    if (file.contains("mode=memory")) {
+      return null;
+    }
     int query = file.indexOf('?');
     if (query >= 0) {
       file = file.substring(0, query);
     }
-    if (file.isEmpty() || file.startsWith(":memory:") || file.contains("mode=memory")) {
+    if (file.startsWith("file:")) {
+      file = file.substring("file:".length());
+    }
+    if (file.isEmpty() || file.startsWith(":memory:")) {
       return null;
     }
-    return Path.of(file.startsWith("file:") ? file.substring(5) : file + "-wal").toAbsolutePath();
+    return Path.of(file + "-wal").toAbsolutePath();
   }
 
   /**
