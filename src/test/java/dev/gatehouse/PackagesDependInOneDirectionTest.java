@@ -40,7 +40,11 @@ class PackagesDependInOneDirectionTest {
   private static final Map<String, Layer> LAYERS =
       Map.ofEntries(
           Map.entry("admin", Layer.EDGE),
+          Map.entry("login", Layer.EDGE),
+          Map.entry("forwardauth", Layer.EDGE),
           Map.entry("user", Layer.DOMAIN),
+          Map.entry("session", Layer.DOMAIN),
+          Map.entry("device", Layer.DOMAIN),
           Map.entry("app", Layer.DOMAIN),
           Map.entry("client", Layer.DOMAIN),
           Map.entry("apikey", Layer.DOMAIN),

@@ -66,10 +66,10 @@ class ServeRefusesBadConfigurationBeforeBindingTest {
             Map.of(),
             List.of("hashing.argon2_m_cost", "from 32768 to 4194304", "gatehouse.toml line 2")),
         new BadConfig(
-            "log sync mode not implemented",
-            "[storage]\nlog_sync = \"interval_200\"\n",
+            "value not among the allowed ones",
+            "[storage]\nlog_sync = \"sometimes\"\n",
             Map.of(),
-            List.of("storage.log_sync", "not implemented yet")),
+            List.of("storage.log_sync", "immediate, immediate_async or interval_<ms>")),
         new BadConfig(
             "PostgreSQL not supported",
             "[database]\nurl = \"jdbc:postgresql://db/gatehouse\"\n",
