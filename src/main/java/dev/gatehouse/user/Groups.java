@@ -2,12 +2,13 @@ package dev.gatehouse.user;
 
 import dev.gatehouse.failure.Failure;
 import dev.gatehouse.store.Listing;
+import dev.gatehouse.store.Query;
 import dev.gatehouse.store.Reads;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Writer;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Groups and memberships. */
 public final class Groups {
@@ -46,29 +47,33 @@ public final class Groups {
           if (q.count("SELECT COUNT(*) FROM groups_ WHERE name = ?", name) == 0) {
             throw new Failure.NotFound("no group named " + name);
           }
-          return new Group(
-              name,
-              q.list(
-                  "SELECT u.username FROM memberships m JOIN users u ON u.id = m.user_id"
-                      + " WHERE m.group_name = ? ORDER BY u.username",
-                  row -> row.getString(1),
-                  name));
+          return new Group(name, members(q, name));
         });
   }
 
-  /** A page of groups with their member counts. */
-  public Listing<Map<String, Object>> list(int limit, int offset) {
+  /** A page of groups ordered by name, each with its members, as {@link #get} shows them. */
+  public Listing<Group> list(int limit, int offset) {
     return reads.read(
-        q ->
-            new Listing<>(
-                q.list(
-                    "SELECT g.name, (SELECT COUNT(*) FROM memberships m WHERE m.group_name = g.name)"
-                        + " FROM groups_ g ORDER BY g.name LIMIT ? OFFSET ?",
-                    row ->
-                        Map.<String, Object>of("name", row.getString(1), "members", row.getLong(2)),
-                    limit,
-                    offset),
-                q.count("SELECT COUNT(*) FROM groups_")));
+        q -> {
+          List<Group> page = new ArrayList<>();
+          for (String name :
+              q.list(
+                  "SELECT name FROM groups_ ORDER BY name LIMIT ? OFFSET ?",
+                  row -> row.getString(1),
+                  limit,
+                  offset)) {
+            page.add(new Group(name, members(q, name)));
+          }
+          return new Listing<>(page, q.count("SELECT COUNT(*) FROM groups_"));
+        });
+  }
+
+  private static List<String> members(Query q, String group) {
+    return q.list(
+        "SELECT u.username FROM memberships m JOIN users u ON u.id = m.user_id"
+            + " WHERE m.group_name = ? ORDER BY u.username",
+        row -> row.getString(1),
+        group);
   }
 
   public void delete(String name) {

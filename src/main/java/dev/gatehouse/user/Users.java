@@ -54,7 +54,7 @@ public final class Users {
     String username = Validation.name("username", request.username());
     String email = Validation.email(request.email());
     String displayName = Validation.displayName(request.displayName());
-    List<String> groups = request.groups() == null ? List.of() : List.copyOf(request.groups());
+    List<String> groups = Validation.groups(request.groups());
     String hash =
         request.password() == null ? null : passwords.hash(Validation.password(request.password()));
     return writer.write(

@@ -1,6 +1,8 @@
 package dev.gatehouse.user;
 
 import dev.gatehouse.failure.Failure;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +37,22 @@ final class Validation {
       throw new Failure.Invalid("display_name", "display_name must be 1-200 characters");
     }
     return value;
+  }
+
+  /** Group names, each once; a null entry is a client bug reported at its index. */
+  static List<String> groups(@Nullable List<String> values) {
+    if (values == null) {
+      return List.of();
+    }
+    LinkedHashSet<String> unique = new LinkedHashSet<>();
+    for (int i = 0; i < values.size(); i++) {
+      String value = values.get(i);
+      if (value == null) {
+        throw new Failure.Invalid("groups[" + i + "]", "groups[" + i + "] must be a group name");
+      }
+      unique.add(value);
+    }
+    return List.copyOf(unique);
   }
 
   static String password(String value) {
