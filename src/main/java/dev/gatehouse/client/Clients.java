@@ -138,18 +138,24 @@ public final class Clients {
           if (c.publicClient() && Boolean.FALSE.equals(r.requirePkce())) {
             throw new Failure.Invalid("require_pkce", "public clients must use PKCE");
           }
-          if (c.publicClient() && grants != null && grants.contains("client_credentials")) {
+          List<String> newGrants = grants != null ? grants : c.grantTypes();
+          List<String> newRedirects = redirects != null ? redirects : c.redirectUris();
+          if (c.publicClient() && newGrants.contains("client_credentials")) {
             throw new Failure.Invalid(
                 "grant_types", "public clients cannot use client_credentials");
+          }
+          if (newGrants.contains("authorization_code") && newRedirects.isEmpty()) {
+            throw new Failure.Invalid(
+                "redirect_uris", "authorization_code needs at least one redirect URI");
           }
           tx.update(
               "UPDATE clients SET name = ?, redirect_uris = ?, post_logout_redirect_uris = ?,"
                   + " grant_types = ?, scopes = ?, first_party = ?, require_pkce = ?,"
                   + " signing_alg = ?, updated_at = ? WHERE client_id = ?",
               name != null ? name : c.name(),
-              join(redirects != null ? redirects : c.redirectUris()),
+              join(newRedirects),
               join(logoutUris != null ? logoutUris : c.postLogoutRedirectUris()),
-              join(grants != null ? grants : c.grantTypes()),
+              join(newGrants),
               join(scopes != null ? scopes : c.scopes()),
               r.firstParty() != null ? r.firstParty() : c.firstParty(),
               r.requirePkce() != null ? r.requirePkce() : c.requirePkce(),
