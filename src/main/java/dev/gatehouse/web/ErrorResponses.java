@@ -4,6 +4,7 @@ import dev.gatehouse.failure.Failure;
 import dev.gatehouse.store.StoreException;
 import dev.gatehouse.store.StoreUnavailableException;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
@@ -40,6 +41,7 @@ public final class ErrorResponses {
             RequestException.class,
             (req, res, e) ->
                 send(res, e.status(), "invalid_request", null, "the request could not be read"))
+        .error(HttpException.class, (req, res, e) -> httpFailure(res, e))
         .error(
             RuntimeException.class,
             (req, res, e) -> {
@@ -62,6 +64,13 @@ public final class ErrorResponses {
       case Failure.Forbidden e ->
           send(res, Status.FORBIDDEN_403, "forbidden", null, e.getMessage());
     }
+  }
+
+  /** Helidon's own refusals, such as no route for the path: their status, our error shape. */
+  private static void httpFailure(ServerResponse res, HttpException e) {
+    int code = e.status().code();
+    String error = code == 404 ? "not_found" : code < 500 ? "invalid_request" : "server_error";
+    send(res, e.status(), error, null, code < 500 ? e.getMessage() : "internal error");
   }
 
   private static void storeFailure(ServerResponse res, StoreException e) {
