@@ -147,7 +147,7 @@ public final class Gatehouse implements AutoCloseable {
                       sessionPolicy,
                       publicUrl,
                       sessionConfig.cookieDomain()),
-                  new OpenApiRoutes(),
+                  new OpenApiRoutes(config.server().swaggerUiEnable()),
                   new AdminRoutes(users, groups, apps, clients, apiKeys, devices)));
       MetricsServer metricsServer = MetricsServer.start(config.metrics(), registry);
       server.start();
