@@ -65,6 +65,15 @@ class AdminApiManagesUsersTest {
   }
 
   @Test
+  void aGroupNamedTwiceIsJoinedOnce() {
+    TestGatehouse.Response created =
+        gh.post("/api/admin/users", "{\"username\":\"twice\",\"groups\":[\"family\",\"family\"]}");
+
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(created.json().get("groups")).extracting(JsonNode::asText).containsExactly("family");
+  }
+
+  @Test
   void usersAreFoundByUsername() {
     String id = create("bob").get("id").asText();
 
