@@ -28,7 +28,7 @@ final class AdminAuth implements Handler {
             .authenticate(header.substring(7).strip())
             .orElseThrow(() -> new Failure.Unauthenticated("unknown or expired API key"));
     Method method = req.prologue().method();
-    boolean reading = method == Method.GET || method == Method.HEAD;
+    boolean reading = method.equals(Method.GET) || method.equals(Method.HEAD);
     if (!reading && key.role() != ApiKey.Role.admin) {
       throw new Failure.Forbidden("this API key may only read");
     }
