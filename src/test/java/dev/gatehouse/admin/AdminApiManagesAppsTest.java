@@ -55,6 +55,33 @@ class AdminApiManagesAppsTest {
   }
 
   @Test
+  void rulesAreKeptInOrderAndReplacedWhole() {
+    TestGatehouse.Response created =
+        gh.post(
+            "/api/admin/apps",
+            """
+            {"name":"media","hosts":["media.example.test"],"rules":[
+              {"path":"/health","policy":"public"},
+              {"path":"/admin","policy":"groups","groups":["admins"]}]}""");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(created.json().get("rules"))
+        .extracting(r -> r.get("path").asText())
+        .containsExactly("/health", "/admin");
+
+    String path = "/api/admin/apps/" + created.json().get("id").asText();
+    JsonNode patched = gh.patch(path, "{\"rules\":[{\"policy\":\"deny\"}]}").json();
+    assertThat(patched.get("rules")).hasSize(1);
+    assertThat(patched.get("rules").get(0).get("policy").asText()).isEqualTo("deny");
+
+    assertError(
+        gh.patch(path, "{\"rules\":[{\"policy\":\"deny\"},{\"policy\":\"maybe\"}]}"),
+        400,
+        "invalid_request",
+        "rules[1].policy");
+    assertThat(gh.get(path).json()).isEqualTo(patched);
+  }
+
+  @Test
   void patchRenamesOrReplacesHosts() {
     String path = "/api/admin/apps/" + create("wiki", "wiki.example.test").get("id").asText();
 
