@@ -123,7 +123,8 @@ public final class Groups {
     if (tx.count("SELECT COUNT(*) FROM groups_ WHERE name = ?", group) == 0) {
       throw new Failure.NotFound("no group named " + group);
     }
-    return tx.one("SELECT id FROM users WHERE username = ?", row -> row.getString(1), username)
+    return tx.one(
+            "SELECT id FROM users WHERE username = lower(?)", row -> row.getString(1), username)
         .orElseThrow(() -> new Failure.NotFound("no user named " + username));
   }
 }

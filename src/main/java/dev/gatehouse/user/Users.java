@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -51,7 +52,8 @@ public final class Users {
   }
 
   public User create(NewUser request) {
-    String username = Validation.name("username", request.username());
+    // Usernames are case-insensitive identities: "Alice" must not be able to impersonate "alice".
+    String username = Validation.name("username", request.username()).toLowerCase(Locale.ROOT);
     String email = Validation.email(request.email());
     String displayName = Validation.displayName(request.displayName());
     List<String> groups = Validation.groups(request.groups());
@@ -76,7 +78,8 @@ public final class Users {
     if (tx.count("SELECT COUNT(*) FROM users WHERE username = ?", username) > 0) {
       throw new Failure.Conflict("username", "username " + username + " is taken");
     }
-    if (email != null && tx.count("SELECT COUNT(*) FROM users WHERE email = ?", email) > 0) {
+    if (email != null
+        && tx.count("SELECT COUNT(*) FROM users WHERE lower(email) = lower(?)", email) > 0) {
       throw new Failure.Conflict("email", "email " + email + " belongs to another user");
     }
     for (String group : groups) {
@@ -115,7 +118,10 @@ public final class Users {
   public Optional<User> findByUsername(String username) {
     return reads.read(
         q ->
-            q.one("SELECT " + COLUMNS + " FROM users WHERE username = ?", ROW, username)
+            q.one(
+                    "SELECT " + COLUMNS + " FROM users WHERE username = ?",
+                    ROW,
+                    username.toLowerCase(Locale.ROOT))
                 .map(user -> withGroups(q, List.of(user)).get(0)));
   }
 
@@ -165,7 +171,10 @@ public final class Users {
           User current =
               load(tx, id).orElseThrow(() -> new Failure.NotFound("no user with id " + id));
           if (email != null
-              && tx.count("SELECT COUNT(*) FROM users WHERE email = ? AND id <> ?", email, id)
+              && tx.count(
+                      "SELECT COUNT(*) FROM users WHERE lower(email) = lower(?) AND id <> ?",
+                      email,
+                      id)
                   > 0) {
             throw new Failure.Conflict("email", "email " + email + " belongs to another user");
           }
@@ -205,7 +214,7 @@ public final class Users {
         reads.read(
             q ->
                 q.one(
-                    "SELECT id, password_hash, disabled FROM users WHERE username = ?",
+                    "SELECT id, password_hash, disabled FROM users WHERE username = lower(?)",
                     row -> new Credentials(row.getString(1), row.getString(2), row.getBoolean(3)),
                     username));
     // Unknown users still cost one hash, so timing does not reveal which usernames exist.
