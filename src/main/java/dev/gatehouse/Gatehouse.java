@@ -8,6 +8,7 @@ import dev.gatehouse.app.Apps;
 import dev.gatehouse.app.Policy;
 import dev.gatehouse.client.Clients;
 import dev.gatehouse.config.Config;
+import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.crypto.Argon2Params;
 import dev.gatehouse.crypto.Passwords;
 import dev.gatehouse.crypto.Secrets;
@@ -45,6 +46,9 @@ import java.util.logging.Logger;
  */
 public final class Gatehouse implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Gatehouse.class.getName());
+  // Heap for everything but hashing: caches, request buffers, the store; measured idle use is far
+  // less (docs/memory.md), this leaves room for bursts.
+  private static final long BASE_HEAP = 64L << 20;
 
   /** Tables of short-lived data, kept under {@code [storage] ephemeral_log_sync}. */
   private static final Set<String> EPHEMERAL_TABLES = Set.of("sessions", "pairing_codes");
@@ -92,6 +96,7 @@ public final class Gatehouse implements AutoCloseable {
               hashing.maxHashThreads(),
               random,
               registry);
+      requireHeapForHashing(hashing, passwords.peakHeapBytes(), Runtime.getRuntime().maxMemory());
       Secrets secrets = new Secrets(random);
       Users users = new Users(store.writer(), store.reads(), passwords, clock);
       Groups groups = new Groups(store.writer(), store.reads(), clock);
@@ -164,6 +169,32 @@ public final class Gatehouse implements AutoCloseable {
     } catch (RuntimeException e) {
       store.close();
       throw e;
+    }
+  }
+
+  /**
+   * Fails at startup, not at the first busy minute, when the heap cannot hold the hashes that may
+   * run at once (Bouncy Castle keeps each hash's {@code m_cost} on the heap) plus what the rest of
+   * Gatehouse uses.
+   */
+  static void requireHeapForHashing(Config.Hashing hashing, long hashingHeap, long maxHeap) {
+    long needed = hashingHeap + BASE_HEAP;
+    if (hashingHeap > 0 && needed > maxHeap) {
+      throw new ConfigException(
+          "hashing.max_hash_threads",
+          String.format(
+              "hashing with Bouncy Castle (libargon2 not in use) needs %d MiB of heap for"
+                  + " hashing.max_hash_threads=%d × hashing.argon2_m_cost=%d KiB plus %d MiB, but"
+                  + " the heap is capped at %d MiB; raise -Xmx in GATEHOUSE_JAVA_OPTS (e.g."
+                  + " GATEHOUSE_JAVA_OPTS=-Xmx%dm), lower hashing.max_hash_threads or"
+                  + " hashing.argon2_m_cost, or install libargon2 (Debian: libargon2-1)",
+              needed >> 20,
+              hashing.maxHashThreads(),
+              hashing.argon2MCost(),
+              BASE_HEAP >> 20,
+              maxHeap >> 20,
+              // -Xmx is a little more than maxMemory() reports (one survivor space is not counted)
+              ((needed >> 20) * 9 / 8 + 15) / 16 * 16));
     }
   }
 

@@ -190,9 +190,17 @@ public final class Main implements Runnable {
       Passwords passwords =
           new Passwords(
               new Argon2Params(h.argon2MCost(), h.argon2TCost(), h.argon2PCost()),
-              1,
+              h.maxHashThreads(),
               () -> random,
               new PrometheusRegistry());
+      try {
+        // the server's check, so that a configuration that hashes here also starts
+        Gatehouse.requireHeapForHashing(
+            h, passwords.peakHeapBytes(), Runtime.getRuntime().maxMemory());
+      } catch (ConfigException e) {
+        System.err.println("config error: " + e.getMessage());
+        return CONFIG_ERROR;
+      }
       PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
       out.println(passwords.hash(password));
       return 0;
