@@ -196,7 +196,10 @@ public final class Main implements Runnable {
       try {
         // the server's check, so that a configuration that hashes here also starts
         Gatehouse.requireHeapForHashing(
-            h, passwords.peakHeapBytes(), Runtime.getRuntime().maxMemory());
+            h,
+            passwords.peakHeapBytes(),
+            Gatehouse.longLivedHeap(),
+            Runtime.getRuntime().maxMemory());
       } catch (ConfigException e) {
         System.err.println("config error: " + e.getMessage());
         return CONFIG_ERROR;

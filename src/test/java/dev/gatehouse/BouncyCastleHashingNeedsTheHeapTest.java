@@ -1,5 +1,6 @@
 package dev.gatehouse;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,23 +16,33 @@ class BouncyCastleHashingNeedsTheHeapTest {
   void startupFailsNamingTheSettingsWhenTheHeapCannotHoldTheHashes() {
     long twoHashes = 2 * 136 * MIB;
 
-    assertThatThrownBy(() -> Gatehouse.requireHeapForHashing(DEFAULTS, twoHashes, 123 * MIB))
+    // -Xmx128m with the serial collector: 85 MiB old generation of 123 MiB usable
+    assertThatThrownBy(
+            () -> Gatehouse.requireHeapForHashing(DEFAULTS, twoHashes, 85 * MIB, 123 * MIB))
         .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("hashing.max_hash_threads: ")
         .hasMessageContaining("hashing.max_hash_threads=2")
         .hasMessageContaining("hashing.argon2_m_cost=131072")
-        .hasMessageContaining("GATEHOUSE_JAVA_OPTS")
-        .hasMessageContaining("capped at 123 MiB");
+        .hasMessageContaining("needs 336 MiB of old generation, but there are 85 MiB")
+        .hasMessageContaining("GATEHOUSE_JAVA_OPTS=-Xmx512m");
   }
 
   @Test
-  void aHeapLargeEnoughForTheHashesAndTheBaseIsAccepted() {
-    assertThatCode(() -> Gatehouse.requireHeapForHashing(DEFAULTS, 272 * MIB, 336 * MIB))
+  void anOldGenerationLargeEnoughForTheHashesAndTheBaseIsAccepted() {
+    assertThatCode(() -> Gatehouse.requireHeapForHashing(DEFAULTS, 272 * MIB, 341 * MIB, 495 * MIB))
         .doesNotThrowAnyException();
   }
 
   @Test
   void nativeHashingNeedsNoHeap() {
-    assertThatCode(() -> Gatehouse.requireHeapForHashing(DEFAULTS, 0, 100 * MIB))
+    assertThatCode(() -> Gatehouse.requireHeapForHashing(DEFAULTS, 0, 10 * MIB, 16 * MIB))
         .doesNotThrowAnyException();
+  }
+
+  @Test
+  void theOldGenerationIsFoundAndSmallerThanTheHeap() {
+    assertThat(Gatehouse.longLivedHeap())
+        .isPositive()
+        .isLessThanOrEqualTo(Runtime.getRuntime().maxMemory());
   }
 }
