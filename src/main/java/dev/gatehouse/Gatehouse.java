@@ -8,6 +8,7 @@ import dev.gatehouse.app.Apps;
 import dev.gatehouse.app.Policy;
 import dev.gatehouse.client.Clients;
 import dev.gatehouse.config.Config;
+import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.crypto.Argon2Params;
 import dev.gatehouse.crypto.Passwords;
 import dev.gatehouse.crypto.Secrets;
@@ -28,6 +29,9 @@ import dev.gatehouse.web.HealthRoutes;
 import dev.gatehouse.web.WebServerFactory;
 import io.helidon.webserver.WebServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -45,6 +49,9 @@ import java.util.logging.Logger;
  */
 public final class Gatehouse implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Gatehouse.class.getName());
+  // Heap for everything but hashing: caches, request buffers, the store; measured idle use is far
+  // less (docs/memory.md), this leaves room for bursts.
+  private static final long BASE_HEAP = 64L << 20;
 
   /** Tables of short-lived data, kept under {@code [storage] ephemeral_log_sync}. */
   private static final Set<String> EPHEMERAL_TABLES = Set.of("sessions", "pairing_codes");
@@ -83,15 +90,17 @@ public final class Gatehouse implements AutoCloseable {
     long started = System.nanoTime();
     PrometheusRegistry registry = new PrometheusRegistry();
     Events events = new Events();
+    Config.Hashing hashing = config.hashing();
+    Passwords passwords =
+        new Passwords(
+            new Argon2Params(hashing.argon2MCost(), hashing.argon2TCost(), hashing.argon2PCost()),
+            hashing.maxHashThreads(),
+            random,
+            registry);
+    requireHeapForHashing(
+        hashing, passwords.peakHeapBytes(), longLivedHeap(), Runtime.getRuntime().maxMemory());
     Store store = Store.open(config, events, registry, EPHEMERAL_TABLES);
     try {
-      Config.Hashing hashing = config.hashing();
-      Passwords passwords =
-          new Passwords(
-              new Argon2Params(hashing.argon2MCost(), hashing.argon2TCost(), hashing.argon2PCost()),
-              hashing.maxHashThreads(),
-              random,
-              registry);
       Secrets secrets = new Secrets(random);
       Users users = new Users(store.writer(), store.reads(), passwords, clock);
       Groups groups = new Groups(store.writer(), store.reads(), clock);
@@ -165,6 +174,54 @@ public final class Gatehouse implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * Fails at startup, not at the first busy minute, when the heap cannot hold the hashes that may
+   * run at once (Bouncy Castle keeps each hash's {@code m_cost} on the heap) next to the rest of
+   * Gatehouse. The blocks of a running hash outlive young collections, so they must fit in the old
+   * generation: with the serial collector that is two thirds of -Xmx, and a check against the whole
+   * heap passed at -Xmx384m where two default-cost hashes then ran out of memory (docs/memory.md).
+   */
+  static void requireHeapForHashing(
+      Config.Hashing hashing, long hashingHeap, long longLivedHeap, long maxHeap) {
+    long needed = hashingHeap + BASE_HEAP;
+    if (hashingHeap > 0 && needed > longLivedHeap) {
+      // scale to the whole heap as the old generation stands to it, 5% for the survivor space
+      double perOld = (double) maxHeap / longLivedHeap;
+      long suggested = (long) Math.ceil(needed * 1.05 * perOld / (32 << 20)) * 32;
+      throw new ConfigException(
+          "hashing.max_hash_threads",
+          String.format(
+              "hashing with Bouncy Castle (libargon2 not in use) keeps hashing.max_hash_threads=%d"
+                  + " × hashing.argon2_m_cost=%d KiB (%d MiB) on the heap; with %d MiB for the"
+                  + " rest that needs %d MiB of old generation, but there are %d MiB (-Xmx about"
+                  + " %d MiB); raise -Xmx in GATEHOUSE_JAVA_OPTS (e.g. GATEHOUSE_JAVA_OPTS=-Xmx%dm),"
+                  + " lower hashing.max_hash_threads or hashing.argon2_m_cost, or install"
+                  + " libargon2 (Debian: libargon2-1)",
+              hashing.maxHashThreads(),
+              hashing.argon2MCost(),
+              hashingHeap >> 20,
+              BASE_HEAP >> 20,
+              needed >> 20,
+              longLivedHeap >> 20,
+              maxHeap >> 20,
+              suggested));
+    }
+  }
+
+  /** The most the old generation (where long-lived objects end up) can grow to. */
+  static long longLivedHeap() {
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      String name = pool.getName();
+      long max = pool.getUsage().getMax();
+      if (pool.getType() == MemoryType.HEAP
+          && (name.contains("Old") || name.contains("Tenured"))
+          && max > 0) {
+        return max;
+      }
+    }
+    return Runtime.getRuntime().maxMemory();
   }
 
   /** The port the public listener is bound to. */

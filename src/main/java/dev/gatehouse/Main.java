@@ -225,9 +225,20 @@ public final class Main implements Runnable {
       Passwords passwords =
           new Passwords(
               new Argon2Params(h.argon2MCost(), h.argon2TCost(), h.argon2PCost()),
-              1,
+              h.maxHashThreads(),
               () -> random,
               new PrometheusRegistry());
+      try {
+        // the server's check, so that a configuration that hashes here also starts
+        Gatehouse.requireHeapForHashing(
+            h,
+            passwords.peakHeapBytes(),
+            Gatehouse.longLivedHeap(),
+            Runtime.getRuntime().maxMemory());
+      } catch (ConfigException e) {
+        options.err().println("config error: " + e.getMessage());
+        return CONFIG_ERROR;
+      }
       options.out().println(passwords.hash(password));
       options.out().flush();
       return 0;

@@ -22,6 +22,13 @@ final class BouncyCastleArgon2 implements Argon2 {
     return out;
   }
 
+  // Each 1 KiB block is a long[128] inside a Block object: about 1,060 bytes with the headers and
+  // the reference in the block array; 1,088 leaves room for the odd JVM layout.
+  @Override
+  public long heapBytes(Argon2Params params) {
+    return params.memoryKiB() * 1088L;
+  }
+
   @Override
   public String name() {
     return "bouncycastle";

@@ -24,6 +24,7 @@ public final class Passwords {
 
   private final Argon2 argon2;
   private final Argon2Params params;
+  private final int maxThreads;
   private final Semaphore permits;
   private final Supplier<SecureRandom> random;
   private final Histogram queueWait;
@@ -49,6 +50,7 @@ public final class Passwords {
       PrometheusRegistry registry) {
     this.argon2 = argon2;
     this.params = params;
+    this.maxThreads = maxThreads;
     this.permits = new Semaphore(maxThreads, true);
     this.random = random;
     this.queueWait =
@@ -107,6 +109,14 @@ public final class Passwords {
   /** Which implementation runs: {@code native} (libargon2) or {@code bouncycastle}. */
   public String implementation() {
     return argon2.name();
+  }
+
+  /**
+   * Java heap that hashing can hold at once: {@code maxThreads} hashes at the configured cost with
+   * Bouncy Castle, next to nothing with libargon2, whose memory is off the heap.
+   */
+  public long peakHeapBytes() {
+    return maxThreads * argon2.heapBytes(params);
   }
 
   private byte[] compute(String password, byte[] salt, Argon2Params with, int length) {

@@ -1,0 +1,45 @@
+package dev.gatehouse.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class Argon2sPrefersAVerifiedNativeLibraryTest {
+
+  @Test
+  void nativeIsChosenWhereLibargon2IsInstalled() {
+    boolean installed =
+        Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libargon2.so.1"))
+            || Files.exists(Path.of("/usr/lib/aarch64-linux-gnu/libargon2.so.1"));
+
+    assertThat(Argon2s.best().name()).isEqualTo(installed ? "native" : "bouncycastle");
+  }
+
+  @Test
+  void anImplementationThatDisagreesWithBouncyCastleIsRefused() {
+    Argon2 wrong =
+        new Argon2() {
+          @Override
+          public byte[] hash(byte[] password, byte[] salt, Argon2Params params, int length) {
+            return new byte[length];
+          }
+
+          @Override
+          public long heapBytes(Argon2Params params) {
+            return 0;
+          }
+
+          @Override
+          public String name() {
+            return "wrong";
+          }
+        };
+
+    assertThatThrownBy(() -> Argon2s.checked(wrong))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("disagrees with Bouncy Castle");
+  }
+}
