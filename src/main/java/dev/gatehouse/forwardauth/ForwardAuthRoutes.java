@@ -130,17 +130,14 @@ public final class ForwardAuthRoutes implements HttpService {
   private static void answer(ServerResponse res, Decision decision) {
     switch (decision) {
       case Decision.Allow allow -> {
+        // All four identity headers, empty when unknown: a proxy that copies them then overwrites
+        // any the client sent itself, and Caddy before 2.9 would otherwise pass its own
+        // placeholder text ("{http.reverse_proxy.header.Remote-User}") on as the value.
         Principal p = allow.principal();
-        if (p != null) {
-          res.header(REMOTE_USER, p.username());
-          res.header(REMOTE_GROUPS, p.groupsHeader());
-          if (p.email() != null) {
-            res.header(REMOTE_EMAIL, p.email());
-          }
-          if (p.displayName() != null) {
-            res.header(REMOTE_NAME, p.displayName());
-          }
-        }
+        res.header(REMOTE_USER, p == null ? "" : p.username());
+        res.header(REMOTE_GROUPS, p == null ? "" : p.groupsHeader());
+        res.header(REMOTE_EMAIL, p == null || p.email() == null ? "" : p.email());
+        res.header(REMOTE_NAME, p == null || p.displayName() == null ? "" : p.displayName());
         res.status(Status.OK_200).send();
       }
       case Decision.SignIn signIn -> res.status(Status.UNAUTHORIZED_401).send();

@@ -1,0 +1,305 @@
+package dev.gatehouse.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real nginx or Caddy from the system's packages, run by the test as the current user on a
+ * loopback port, with its config, pid, logs and temp files in the test's own directory: no system
+ * service and nothing outside {@code dir} is touched. Each sits in front of an upstream and asks
+ * Gatehouse about every request, configured as docs/proxies.md tells users to.
+ *
+ * <p>Where a proxy is not installed its tests are skipped, saying how to install it; with {@code
+ * GATEHOUSE_REQUIRE_PROXIES=1} (as CI sets) they fail instead, so CI cannot pass without them.
+ */
+public final class RealProxy implements AutoCloseable {
+  public static final String REQUIRE_ENV = "GATEHOUSE_REQUIRE_PROXIES";
+  private static final Duration STARTUP = Duration.ofSeconds(15);
+
+  private final String name;
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private RealProxy(String name, Process process, int port, Path log) {
+    this.name = name;
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /** Where Gatehouse and the upstream listen, and the portal's public URL, as a proxy sees them. */
+  public record Wiring(int gatehousePort, int upstreamPort, URI portal) {}
+
+  /** The proxies these tests run, each with where Debian's package installs it. */
+  public enum Kind {
+    NGINX("nginx", "/usr/sbin/nginx"),
+    CADDY("caddy", "/usr/bin/caddy");
+
+    private final String command;
+    private final String debianPath;
+
+    Kind(String command, String debianPath) {
+      this.command = command;
+      this.debianPath = debianPath;
+    }
+
+    /**
+     * The binary, on the PATH or at Debian's location; where there is none the calling test is
+     * skipped, or fails under {@code GATEHOUSE_REQUIRE_PROXIES=1}.
+     */
+    public Path installed() {
+      return RealProxy.installed(command, debianPath);
+    }
+
+    /** Starts this proxy on {@code port} with its files under {@code dir}. */
+    public RealProxy start(Path dir, int port, Wiring wiring) {
+      return switch (this) {
+        case NGINX -> nginx(installed(), dir, port, wiring);
+        case CADDY -> caddy(installed(), dir, port, wiring);
+      };
+    }
+  }
+
+  /**
+   * nginx with auth_request to {@code /api/authz/auth-request}, answering 401 with a redirect to
+   * the portal through error_page.
+   */
+  private static RealProxy nginx(Path binary, Path dir, int port, Wiring wiring) {
+    // Run as root, nginx's workers would switch to nobody, who may not enter the test's private
+    // temp directory; keep them as the current user, as they are for anyone else.
+    String user = "root".equals(System.getProperty("user.name")) ? "user root;" : "";
+    String conf =
+        """
+        %s
+        worker_processes 1;
+        pid nginx.pid;
+        error_log stderr info;
+        events { worker_connections 64; }
+        http {
+          access_log access.log;
+          client_body_temp_path tmp/body;
+          proxy_temp_path tmp/proxy;
+          fastcgi_temp_path tmp/fastcgi;
+          uwsgi_temp_path tmp/uwsgi;
+          scgi_temp_path tmp/scgi;
+
+          server {
+            listen 127.0.0.1:%d;
+
+            location / {
+              auth_request /internal/gatehouse;
+              auth_request_set $gatehouse_user $upstream_http_remote_user;
+              auth_request_set $gatehouse_groups $upstream_http_remote_groups;
+              auth_request_set $gatehouse_email $upstream_http_remote_email;
+              auth_request_set $gatehouse_name $upstream_http_remote_name;
+              proxy_set_header Remote-User $gatehouse_user;
+              proxy_set_header Remote-Groups $gatehouse_groups;
+              proxy_set_header Remote-Email $gatehouse_email;
+              proxy_set_header Remote-Name $gatehouse_name;
+              error_page 401 =302 %s/login?rd=$scheme://$http_host$request_uri;
+              proxy_pass http://127.0.0.1:%d;
+            }
+
+            location = /internal/gatehouse {
+              internal;
+              proxy_pass http://127.0.0.1:%d/api/authz/auth-request;
+              proxy_http_version 1.1;
+              proxy_pass_request_body off;
+              proxy_set_header Content-Length "";
+              proxy_set_header X-Original-URL $scheme://$http_host$request_uri;
+              proxy_set_header X-Original-Method $request_method;
+              proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            }
+          }
+        }
+        """
+            .formatted(user, port, wiring.portal(), wiring.upstreamPort(), wiring.gatehousePort());
+    try {
+      Path prefix = Files.createDirectories(dir.resolve("nginx"));
+      Files.createDirectories(prefix.resolve("tmp"));
+      Path confFile = Files.writeString(prefix.resolve("nginx.conf"), conf);
+      return start(
+          "nginx",
+          List.of(
+              binary.toString(),
+              "-p",
+              prefix + "/",
+              "-c",
+              confFile.toString(),
+              "-e",
+              "stderr",
+              "-g",
+              "daemon off;"),
+          Map.of(),
+          prefix,
+          port);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Caddy with forward_auth to {@code /api/authz/forward-auth}. */
+  private static RealProxy caddy(Path binary, Path dir, int port, Wiring wiring) {
+    String caddyfile =
+        """
+        {
+        	admin off
+        	auto_https off
+        }
+
+        http://:%d {
+        	bind 127.0.0.1
+        	route {
+        		request_header -Remote-User
+        		request_header -Remote-Groups
+        		request_header -Remote-Email
+        		request_header -Remote-Name
+        		forward_auth 127.0.0.1:%d {
+        			uri /api/authz/forward-auth
+        			copy_headers Remote-User Remote-Groups Remote-Email Remote-Name
+        		}
+        		reverse_proxy 127.0.0.1:%d
+        	}
+        }
+        """
+            .formatted(port, wiring.gatehousePort(), wiring.upstreamPort());
+    try {
+      Path home = Files.createDirectories(dir.resolve("caddy"));
+      Path file = Files.writeString(home.resolve("Caddyfile"), caddyfile);
+      // Caddy keeps state under $HOME and the XDG dirs; point them into the test's directory.
+      return start(
+          "caddy",
+          List.of(binary.toString(), "run", "--config", file.toString(), "--adapter", "caddyfile"),
+          Map.of(
+              "HOME", home.toString(),
+              "XDG_CONFIG_HOME", home.resolve("config").toString(),
+              "XDG_DATA_HOME", home.resolve("data").toString()),
+          home,
+          port);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A loopback port nobody listens on right now, for a proxy that must be told its port. */
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** What the proxy logged so far; for failure messages. */
+  public String log() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + " on 127.0.0.1:" + port;
+  }
+
+  private static Path installed(String name, String debianPath) {
+    List<String> places = new ArrayList<>();
+    String path = System.getenv("PATH");
+    if (path != null) {
+      places.addAll(List.of(path.split(File.pathSeparator)));
+    }
+    Optional<Path> found =
+        places.stream()
+            .filter(p -> !p.isEmpty())
+            .map(p -> Path.of(p, name))
+            .filter(Files::isExecutable)
+            .findFirst()
+            .or(() -> Optional.of(Path.of(debianPath)).filter(Files::isExecutable));
+    if (found.isPresent()) {
+      return found.get();
+    }
+    String missing =
+        name
+            + " is not installed (looked on the PATH and at "
+            + debianPath
+            + "); install it to run this test, e.g. sudo apt-get install -y "
+            + name;
+    if ("1".equals(System.getenv(REQUIRE_ENV))) {
+      throw new AssertionError(missing + " (" + REQUIRE_ENV + "=1 makes it mandatory)");
+    }
+    return Assumptions.abort(missing);
+  }
+
+  private static RealProxy start(
+      String name, List<String> command, Map<String, String> env, Path dir, int port)
+      throws IOException {
+    Path log = dir.resolve(name + ".out");
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    RealProxy proxy = new RealProxy(name, builder.start(), port, log);
+    long deadline = System.nanoTime() + STARTUP.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!proxy.process.isAlive()) {
+        throw new IllegalStateException(
+            name + " exited with " + proxy.process.exitValue() + ":\n" + proxy.log());
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+        return proxy;
+      } catch (IOException notYet) {
+        sleep();
+      }
+    }
+    proxy.close();
+    throw new IllegalStateException(name + " did not listen on " + port + ":\n" + proxy.log());
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
