@@ -152,14 +152,22 @@ public final class ForwardAuthRoutes implements HttpService {
     if (!scheme.equals("https") && !scheme.equals("http")) {
       return null;
     }
-    if (host.isEmpty() || host.length() > 255 || !uri.startsWith("/") || method.length() > 16) {
+    if (host.isEmpty() || host.length() > 255 || !uri.startsWith("/") || !isToken(method)) {
       return null;
     }
     for (int i = 0; i < host.length(); i++) {
       char c = host.charAt(i);
-      if (c <= ' ' || c == '/' || c == '@' || c == '?' || c == '#') {
+      if (c <= ' ' || c >= 0x7f || c == '/' || c == '\\' || c == '@' || c == '?' || c == '#') {
         return null;
       }
+    }
+    for (int i = 0; i < uri.length(); i++) {
+      if (uri.charAt(i) <= ' ' || uri.charAt(i) >= 0x7f) {
+        return null;
+      }
+    }
+    if (hasDotSegment(uri)) {
+      return null;
     }
     InetAddress client = null;
     Optional<String> forwardedFor = headers.first(FORWARDED_FOR);
@@ -170,6 +178,37 @@ public final class ForwardAuthRoutes implements HttpService {
       }
     }
     return new Target(method.toUpperCase(Locale.ROOT), scheme, host, uri, client);
+  }
+
+  /** An HTTP method as RFC 9110 spells one: letters only, here, and short. */
+  private static boolean isToken(String method) {
+    if (method.isEmpty() || method.length() > 16) {
+      return false;
+    }
+    for (int i = 0; i < method.length(); i++) {
+      char c = method.charAt(i);
+      if (!(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Rules match the path as sent, but the upstream resolves {@code .} and {@code ..} segments
+   * (plain or percent-encoded): {@code /public/../admin} would match a public rule and reach the
+   * admin page. Browsers never send such paths, so they are refused rather than normalised.
+   */
+  private static boolean hasDotSegment(String uri) {
+    int query = uri.indexOf('?');
+    String path =
+        (query < 0 ? uri : uri.substring(0, query)).replace("%2e", ".").replace("%2E", ".");
+    for (String segment : path.split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
