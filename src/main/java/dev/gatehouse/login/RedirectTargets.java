@@ -27,7 +27,15 @@ final class RedirectTargets {
     if (rd.isEmpty() || rd.length() > 4096) {
       return "";
     }
-    if (rd.startsWith("/") && !rd.startsWith("//") && !rd.startsWith("/\\")) {
+    // Browsers drop tabs and newlines from URLs and read a backslash as a slash, so "/\t/evil.com"
+    // would become "//evil.com". A target is printable ASCII without backslashes, or nothing.
+    for (int i = 0; i < rd.length(); i++) {
+      char c = rd.charAt(i);
+      if (c <= ' ' || c >= 0x7f || c == '\\') {
+        return "";
+      }
+    }
+    if (rd.startsWith("/") && !rd.startsWith("//")) {
       return rd;
     }
     URI uri;
