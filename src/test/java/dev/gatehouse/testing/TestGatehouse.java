@@ -12,7 +12,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.InstantSource;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -35,10 +38,19 @@ public final class TestGatehouse implements AutoCloseable {
 
   /** Starts on {@code dataDir} with test defaults plus {@code overrides} (environment-style). */
   public static TestGatehouse start(Path dataDir, Map<String, String> overrides) {
+    return start(dataDir, overrides, InstantSource.system());
+  }
+
+  /**
+   * As {@link #start(Path, Map)}, with time from {@code clock} (a {@link TestClock} to move it).
+   */
+  public static TestGatehouse start(
+      Path dataDir, Map<String, String> overrides, InstantSource clock) {
     Map<String, String> env = new HashMap<>(testEnv(dataDir));
     env.putAll(overrides);
     Config config = ConfigLoader.load(null, env);
-    return new TestGatehouse(Gatehouse.start(config, env), dataDir);
+    SecureRandom random = new SecureRandom();
+    return new TestGatehouse(Gatehouse.start(config, env, clock, () -> random), dataDir);
   }
 
   public static TestGatehouse start(Path dataDir) {
@@ -77,6 +89,49 @@ public final class TestGatehouse implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("not JSON: " + body, e);
       }
+    }
+  }
+
+  /** Creates a user with a password and, optionally, groups (created when missing). */
+  public String createUser(String username, String password, String... groups) {
+    for (String group : groups) {
+      send("POST", "/api/admin/groups", "{\"name\":\"" + group + "\"}", API_KEY);
+    }
+    Response created =
+        post(
+            "/api/admin/users",
+            json(
+                Map.of(
+                    "username",
+                    username,
+                    "email",
+                    username + "@example.test",
+                    "display_name",
+                    "User " + username,
+                    "password",
+                    password,
+                    "groups",
+                    List.of(groups))));
+    if (created.status() != 201) {
+      throw new IllegalStateException("creating " + username + ": " + created.body());
+    }
+    return created.json().get("id").asText();
+  }
+
+  /** Creates an app from its JSON body; returns its id. */
+  public String createApp(String json) {
+    Response created = post("/api/admin/apps", json);
+    if (created.status() != 201) {
+      throw new IllegalStateException("creating app: " + created.body());
+    }
+    return created.json().get("id").asText();
+  }
+
+  private static String json(Object value) {
+    try {
+      return Json.MAPPER.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
