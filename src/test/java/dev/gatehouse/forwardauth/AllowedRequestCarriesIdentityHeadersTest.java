@@ -1,0 +1,44 @@
+package dev.gatehouse.forwardauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.testing.Browser;
+import dev.gatehouse.testing.Proxy;
+import dev.gatehouse.testing.TestGatehouse;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AllowedRequestCarriesIdentityHeadersTest {
+  @TempDir Path dir;
+
+  @Test
+  void bothEndpointsNameTheUserAndTheirGroups() {
+    try (TestGatehouse gh = TestGatehouse.start(dir);
+        Proxy proxy = new Proxy(gh);
+        Browser alice = new Browser(gh)) {
+      gh.createUser("alice", "alice-password", "staff", "ops");
+      gh.createApp(
+          "{\"name\":\"wiki\",\"hosts\":[\"wiki.example.test\"],"
+              + "\"rules\":[{\"path\":\"/\",\"policy\":\"groups\",\"groups\":[\"staff\"]}]}");
+      assertThat(alice.login("alice", "alice-password").statusCode()).isEqualTo(303);
+
+      HttpResponse<String> forward =
+          proxy.forwardAuth(
+              "GET", "https://wiki.example.test/page?x=1", "Cookie", alice.cookieHeader());
+      HttpResponse<String> original =
+          proxy.authRequest(
+              "GET", "https://wiki.example.test/page?x=1", "Cookie", alice.cookieHeader());
+
+      for (HttpResponse<String> response : java.util.List.of(forward, original)) {
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Remote-User")).hasValue("alice");
+        assertThat(response.headers().firstValue("Remote-Email")).hasValue("alice@example.test");
+        assertThat(response.headers().firstValue("Remote-Name")).hasValue("User alice");
+        assertThat(response.headers().firstValue("Remote-Groups").orElseThrow().split(","))
+            .containsExactlyInAnyOrder("staff", "ops");
+      }
+    }
+  }
+}

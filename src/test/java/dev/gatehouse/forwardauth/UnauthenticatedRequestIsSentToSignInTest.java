@@ -1,0 +1,77 @@
+package dev.gatehouse.forwardauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.testing.Proxy;
+import dev.gatehouse.testing.TestGatehouse;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UnauthenticatedRequestIsSentToSignInTest {
+  private static final String PAGE = "https://wiki.example.test/docs/page?q=a%20b&x=1";
+  @TempDir static Path dir;
+  static TestGatehouse gh;
+  static Proxy proxy;
+
+  @BeforeAll
+  static void start() {
+    gh =
+        TestGatehouse.start(
+            dir, Map.of("GATEHOUSE_SERVER_PUBLIC_URL", "https://auth.example.test"));
+    proxy = new Proxy(gh);
+    gh.createApp(
+        "{\"name\":\"wiki\",\"hosts\":[\"wiki.example.test\"],"
+            + "\"rules\":[{\"path\":\"/\",\"policy\":\"authenticated\"}]}");
+  }
+
+  @AfterAll
+  static void stop() {
+    proxy.close();
+    gh.close();
+  }
+
+  @Test
+  void browserNavigationIsRedirectedToTheLoginPageWithTheOriginalUrl() {
+    for (String method : new String[] {"GET", "HEAD"}) {
+      HttpResponse<String> response = proxy.forwardAuth(method, PAGE, "Accept", Proxy.HTML);
+      assertThat(response.statusCode()).isEqualTo(302);
+      assertThat(response.headers().firstValue("Location"))
+          .hasValue(
+              "https://auth.example.test/login?rd="
+                  + URLEncoder.encode(PAGE, StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void requestsThatAreNotPageLoadsGet401() {
+    assertThat(proxy.forwardAuth("GET", PAGE, "Accept", "application/json").statusCode())
+        .isEqualTo(401);
+    assertThat(proxy.forwardAuth("GET", PAGE).statusCode()).isEqualTo(401);
+    assertThat(proxy.forwardAuth("POST", PAGE, "Accept", Proxy.HTML).statusCode()).isEqualTo(401);
+    assertThat(proxy.forwardAuth("DELETE", PAGE, "Accept", Proxy.HTML).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void authRequestAlwaysAnswers401() {
+    assertThat(proxy.authRequest("GET", PAGE, "Accept", Proxy.HTML).statusCode()).isEqualTo(401);
+    assertThat(proxy.authRequest("GET", PAGE).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void deadCredentialsAreTreatedAsNone() {
+    assertThat(
+            proxy
+                .forwardAuth("GET", PAGE, "Cookie", "gh_session=forged; gh_device=gh_dt_forged")
+                .statusCode())
+        .isEqualTo(401);
+    assertThat(proxy.forwardAuth("GET", PAGE, "Authorization", "Bearer gh_dt_forged").statusCode())
+        .isEqualTo(401);
+  }
+}
