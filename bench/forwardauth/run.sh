@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Forward-auth throughput and latency: Gatehouse against an nginx "return 200" baseline, same wrk
+# load, same machine, same run; then the shard_core first-paint burst. Installs nothing.
+#
+#   bench/forwardauth/run.sh
+#
+# Knobs (environment):
+#   USERS=10000 APPS=100 LOGINS=500   data set size and how many users log in for cookies
+#   CONNS="64 400" DURATION=15s ROUNDS=1 WARMUP=10s THREADS=2
+#   BURSTS=5                          bursts of 40 requests, each with a fresh session and cold app
+#   GH_JARS="name:path ..."           compare builds in one run (default: current:target/gatehouse.jar)
+#   GH_OPTS_<name>="..."              extra JVM flags for one of them (compare flags in one run)
+#   GATEHOUSE_JAVA_OPTS               appended to the launcher's default JVM flags, as ./gatehouse does
+#   KEEP=1                            keep the temp dir
+#
+# How the data set is made fast (benchmark only): Gatehouse starts once on an empty data dir to create
+# the schema and the bootstrap admin, stops, and bench/lib/seed.sh writes users, groups, apps and
+# rules straight into SQLite, all users sharing one Argon2id hash computed by `gatehouse
+# hash-password` at the cheapest allowed cost. Gatehouse then runs with that cheap cost
+# (GATEHOUSE_HASHING_ARGON2_*), so the LOGINS real logins through POST /login take seconds. The
+# forward-auth path never hashes passwords, so the cost does not change what is measured.
+source "$(dirname "$0")/../lib/common.sh"
+need wrk nginx curl sqlite3
+
+USERS=${USERS:-10000} APPS=${APPS:-100} LOGINS=${LOGINS:-500}
+CONNS=${CONNS:-"64 400"} DURATION=${DURATION:-15s} ROUNDS=${ROUNDS:-1} WARMUP=${WARMUP:-10s}
+THREADS=${THREADS:-2} BURSTS=${BURSTS:-5}
+GH_JARS=${GH_JARS:-"current:$JAR"}
+LUA="$BENCH_ROOT/bench/forwardauth/forward-auth.lua"
+
+ensure_jar
+TMP=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do gh_stop "$pid"; done
+  if [ "${KEEP:-0}" = 1 ]; then echo "kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+
+echo "== $(date -u +%FT%TZ) $(nproc) cores, $(uname -r), $("$JAVA" -version 2>&1 | head -1)"
+echo "== JVM flags: $DEFAULT_JAVA_OPTS ${GATEHOUSE_JAVA_OPTS:-}"
+echo "== load: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# --- data set ---------------------------------------------------------------------------------
+seed_start=$(now_ms)
+port=$(free_port)
+gh_start "$TMP/data" "$port" "$JAR"
+echo "empty start (schema + bootstrap): ${GH_READY_MS} ms"
+gh_stop
+hash=$(cheap_hash)
+# APPS apps take load; the extra ones are never requested before their burst ("cold").
+NVARIANTS=$(echo $GH_JARS | wc -w)
+"$BENCH_LIB/seed.sh" "$TMP/data/gatehouse.db" "$USERS" 100 "$((APPS + BURSTS * NVARIANTS))" 0 0 "$hash"
+gh_start "$TMP/data" "$port" "$JAR" "${CHEAP_ARGON2[@]}"
+echo "seeded $USERS users / $APPS apps; start to ready: ${GH_READY_MS} ms"
+export BENCH_PASSWORD GH_PORT
+export -f login
+# Logins spread over the users; 4 at a time (hashing is bounded to 2 threads anyway).
+seq 1 "$LOGINS" | awk -v u="$USERS" '{print 1 + int(($1 - 1) * (u - 1000) / '"$LOGINS"')}' |
+  xargs -P 4 -I{} bash -c 'login bench-user-{}' >"$TMP/cookies"
+gh_stop
+got=$(grep -c . "$TMP/cookies" || true)
+[ "$got" -ge "$((LOGINS * 9 / 10))" ] || { echo "only $got of $LOGINS logins worked" >&2; exit 1; }
+seq 1 "$APPS" | sed 's/.*/app-&.bench.test/' >"$TMP/hosts"
+echo "seeding + $got logins: $(($(now_ms) - seed_start)) ms"
+export BENCH_COOKIES="$TMP/cookies" BENCH_HOSTS="$TMP/hosts"
+
+# --- servers ------------------------------------------------------------------------------------
+declare -A GH_URL GH_PIDOF
+NAMES=()
+for spec in $GH_JARS; do
+  name=${spec%%:*} jar=${spec#*:}
+  cp -r "$TMP/data" "$TMP/data-$name"
+  port=$(free_port)
+  opts_var="GH_OPTS_$name"
+  GATEHOUSE_JAVA_OPTS="${GATEHOUSE_JAVA_OPTS:-} ${!opts_var:-}" \
+    gh_start "$TMP/data-$name" "$port" "$jar" "${CHEAP_ARGON2[@]}"
+  PIDS+=("$GH_PID")
+  GH_PIDOF[$name]=$GH_PID
+  GH_URL[$name]="http://127.0.0.1:$port/api/authz/forward-auth"
+  NAMES+=("$name")
+  echo "gatehouse[$name] pid $GH_PID on $port, ready in ${GH_READY_MS} ms, RSS $(rss_kb "$GH_PID" VmRSS) KiB"
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: gh_session=$(head -1 "$TMP/cookies")" \
+    -H 'X-Forwarded-Method: GET' -H 'X-Forwarded-Proto: https' -H 'X-Forwarded-Host: app-1.bench.test' \
+    -H 'X-Forwarded-Uri: /' "${GH_URL[$name]}")
+  [ "$status" = 200 ] || { echo "sanity check: forward-auth answered $status, not 200" >&2; exit 1; }
+done
+
+mkdir -p "$TMP/nginx/tmp"
+nport=$(free_port)
+sed -e "s#@PREFIX@#$TMP/nginx#g" -e "s#@PORT@#$nport#g" "$BENCH_ROOT/bench/forwardauth/nginx.conf.template" \
+  >"$TMP/nginx/nginx.conf"
+nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" &
+PIDS+=($!)
+for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$nport/" && break; sleep 0.05; done
+NGINX_URL="http://127.0.0.1:$nport/api/authz/forward-auth"
+
+run_wrk() { # run_wrk URL CONNS DURATION -> the RESULT line's fields
+  wrk -t"$THREADS" -c"$2" -d"$3" --timeout 10s -s "$LUA" "$1" 2>&1 | sed -n 's/^RESULT //p'
+}
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+
+echo "== warm-up ($WARMUP each, 64 connections; JIT)"
+run_wrk "$NGINX_URL" 64 3s >/dev/null
+for name in "${NAMES[@]}"; do run_wrk "${GH_URL[$name]}" 64 "$WARMUP" >/dev/null; done
+
+echo "== wrk -t$THREADS -d$DURATION, keep-alive, $got sessions x $APPS hosts"
+printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s\n' round conns system req/s p50_ms p99_ms max_ms non2xx
+declare -A SUM
+for round in $(seq 1 "$ROUNDS"); do
+  for c in $CONNS; do
+    n=$(run_wrk "$NGINX_URL" "$c" "$DURATION")
+    printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s\n' "$round" "$c" nginx "$(field "$n" rps)" \
+      "$(field "$n" p50_ms)" "$(field "$n" p99_ms)" "$(field "$n" max_ms)" "$(field "$n" non2xx)"
+    for name in "${NAMES[@]}"; do
+      g=$(run_wrk "${GH_URL[$name]}" "$c" "$DURATION")
+      printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s\n' "$round" "$c" "gh:$name" "$(field "$g" rps)" \
+        "$(field "$g" p50_ms)" "$(field "$g" p99_ms)" "$(field "$g" max_ms)" "$(field "$g" non2xx)"
+      printf '%-6s %-5s %-12s %10s %9s %9s\n' "$round" "$c" "ratio" \
+        "$(awk -v a="$(field "$g" rps)" -v b="$(field "$n" rps)" 'BEGIN{printf "%.2f", a/b}')" \
+        "$(awk -v a="$(field "$g" p50_ms)" -v b="$(field "$n" p50_ms)" 'BEGIN{printf "%.2f", a/b}')" \
+        "$(awk -v a="$(field "$g" p99_ms)" -v b="$(field "$n" p99_ms)" 'BEGIN{printf "%.2f", a/b}')"
+    done
+  done
+done
+echo "(ratio = gatehouse / nginx: req/s wants >= 0.60 at 64 connections, p99 wants <= 1.5 at 400)"
+for name in "${NAMES[@]}"; do
+  pid=${GH_PIDOF[$name]}
+  echo "gatehouse[$name] after load: VmRSS $(rss_kb "$pid" VmRSS) KiB, VmHWM $(rss_kb "$pid" VmHWM) KiB"
+done
+
+# --- shard_core burst ---------------------------------------------------------------------------
+# A browser's first paint of an app: 40 requests at once from one freshly logged-in session to an
+# app nobody has requested before (seeded, left out of the wrk host list). All must be 200.
+echo "== burst: 40 concurrent requests, fresh session, cold app (x$BURSTS per system)"
+burst() { # burst URL COOKIE HOST -> "ok=N max_ms=M wall_ms=W"
+  local cfg="$TMP/burst.curl" t0
+  : >"$cfg"
+  for k in $(seq 1 40); do
+    [ "$k" -gt 1 ] && echo next >>"$cfg"
+    printf 'url = "%s"\nheader = "Cookie: gh_session=%s"\nheader = "X-Forwarded-Method: GET"\nheader = "X-Forwarded-Proto: https"\nheader = "X-Forwarded-Host: %s"\nheader = "X-Forwarded-Uri: /assets/chunk-%d.js"\noutput = "/dev/null"\nwrite-out = "%%{http_code} %%{time_total}\\n"\n' \
+      "$1" "$2" "$3" "$k" >>"$cfg"
+  done
+  t0=$(now_ms)
+  curl -s --parallel --parallel-immediate --parallel-max 40 -K "$cfg" >"$TMP/burst.out" 2>/dev/null || true
+  echo "ok=$(grep -c '^200 ' "$TMP/burst.out") max_ms=$(awk '{if ($2 > m) m = $2} END {printf "%.1f", m * 1000}' "$TMP/burst.out") wall_ms=$(($(now_ms) - t0))"
+}
+cold=$APPS
+for name in "${NAMES[@]}"; do
+  port=${GH_URL[$name]#http://127.0.0.1:}
+  port=${port%%/*}
+  for b in $(seq 1 "$BURSTS"); do
+    cold=$((cold + 1))
+    cookie=$(login "bench-user-$((USERS - b * 7))" "$port")
+    echo "gatehouse[$name] burst $b (app-$cold): $(burst "${GH_URL[$name]}" "$cookie" "app-$cold.bench.test")"
+  done
+done
+for b in $(seq 1 "$BURSTS"); do
+  echo "nginx burst $b: $(burst "$NGINX_URL" x cold.bench.test)"
+done

@@ -1,0 +1,104 @@
+# Shared helpers for the bench scripts; sourced, not run.
+# Everything binds to 127.0.0.1 and lives under one temp dir that is removed on exit.
+set -euo pipefail
+
+BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BENCH_LIB="$BENCH_ROOT/bench/lib"
+JAR=${GATEHOUSE_JAR:-"$BENCH_ROOT/target/gatehouse.jar"}  # GATEHOUSE_JAR: bench another build
+API_KEY="gh_ak_bench_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG"
+BENCH_PASSWORD="bench-password-1"
+# The cheapest Argon2id the config accepts. Used only for the seeding and login phases of a
+# benchmark: the forward-auth hot path never hashes a password, so this does not flatter it.
+CHEAP_ARGON2=(GATEHOUSE_HASHING_ARGON2_M_COST=32768 GATEHOUSE_HASHING_ARGON2_T_COST=1
+  GATEHOUSE_HASHING_ARGON2_P_COST=2)
+
+need() {
+  local missing=()
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "missing: ${missing[*]} -- install with: apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+}
+
+free_port() {
+  python3 - <<'PY' 2>/dev/null || echo $((20000 + RANDOM % 20000))
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
+PY
+}
+
+now_ms() { date +%s%3N; }
+
+ensure_jar() {
+  if [ ! -f "$JAR" ]; then
+    (cd "$BENCH_ROOT" && ./gatehouse build)
+  fi
+}
+
+# The launcher's DEFAULT_JAVA_OPTS, read from ./gatehouse so the benchmark runs what users run.
+eval "$(sed -n '/^DEFAULT_JAVA_OPTS=/,/"$/p' "$BENCH_ROOT/gatehouse")"
+if [ -z "${JAVA_HOME:-}" ]; then
+  JAVA_HOME=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
+fi
+JAVA="$JAVA_HOME/bin/java"
+
+# gh_start DATA_DIR PORT [JAR] [env...]: starts Gatehouse exactly as ./gatehouse serve does (same
+# JVM flags, plus $GATEHOUSE_JAVA_OPTS) but with a chosen jar, so two builds can be compared in one
+# run. Sets GH_PID, GH_PORT and GH_READY_MS (process start to /health/ready 200).
+gh_start() {
+  local data=$1 port=$2 jar=${3:-$JAR}
+  shift 3 || shift $#
+  local t0
+  t0=$(now_ms)
+  # shellcheck disable=SC2086
+  env GATEHOUSE_STORAGE_DATA_DIR="$data" GATEHOUSE_SERVER_LISTEN="127.0.0.1:$port" \
+    GATEHOUSE_BOOTSTRAP_API_KEY="$API_KEY" GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD="$BENCH_PASSWORD" \
+    "$@" "$JAVA" $DEFAULT_JAVA_OPTS ${GATEHOUSE_JAVA_OPTS:-} -jar "$jar" serve >>"$data.log" 2>&1 &
+  GH_PID=$!
+  GH_PORT=$port
+  local i
+  for i in $(seq 1 2400); do
+    if curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready"; then
+      GH_READY_MS=$(($(now_ms) - t0))
+      return 0
+    fi
+    if ! kill -0 "$GH_PID" 2>/dev/null; then
+      echo "gatehouse exited; log:" >&2
+      tail -30 "$data.log" >&2
+      return 1
+    fi
+    sleep 0.025
+  done
+  echo "gatehouse not ready after 60 s" >&2
+  return 1
+}
+
+# gh_stop [PID]: SIGTERM (graceful: flushes sessions, closes the database) and wait.
+gh_stop() {
+  local pid=${1:-${GH_PID:-}}
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    wait "$pid" 2>/dev/null || true
+  fi
+}
+
+# rss_kb PID FIELD: VmRSS or VmHWM in KiB.
+rss_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
+
+# A PHC hash of $BENCH_PASSWORD at the cheap cost, computed once by Gatehouse itself.
+cheap_hash() {
+  echo "$BENCH_PASSWORD" | env "${CHEAP_ARGON2[@]}" "$JAVA" -jar "$JAR" hash-password
+}
+
+# login USERNAME [PORT]: prints the session cookie value after a real POST /login (CSRF double submit).
+login() {
+  local csrf=bench0csrf0token0000000000000000000000000000
+  curl -s -o /dev/null -D - -H "Cookie: gh_csrf=$csrf" \
+    --data-urlencode "username=$1" --data-urlencode "password=$BENCH_PASSWORD" \
+    --data-urlencode "csrf=$csrf" "http://127.0.0.1:${2:-$GH_PORT}/login" |
+    tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: gh_session=\([^;]*\);.*/\1/p'
+}
+export -f login
