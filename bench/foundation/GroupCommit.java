@@ -22,7 +22,7 @@ public class GroupCommit {
       int writers = Integer.parseInt(args[i]);
       Path data = dir.resolve("w" + writers);
       var config = ConfigLoader.load(null, Map.of("GATEHOUSE_STORAGE_DATA_DIR", data.toString()));
-      try (Store store = Store.open(config, new Events(), new PrometheusRegistry())) {
+      try (Store store = Store.open(config, new Events(), new PrometheusRegistry(), java.util.Set.of())) {
         var metrics = store.metrics();
         long tx0 = metrics.transactions(), units0 = metrics.committedUnits();
         AtomicLong seq = new AtomicLong();

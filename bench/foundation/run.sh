@@ -56,5 +56,5 @@ gh_stop
 
 echo "== group commit (in process, bench/foundation/GroupCommit.java, ${COMMIT_SECONDS} s per row,"
 echo "   synchronous=FULL on $(df --output=fstype "$TMP" | tail -1) at $TMP)"
-"$JAVA" -cp "$JAR" "$BENCH_ROOT/bench/foundation/GroupCommit.java" "$TMP/commit" "$COMMIT_SECONDS" 1 16 64 \
-  2> >(grep -v INFO >&2)
+"$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$BENCH_ROOT/bench/foundation/GroupCommit.java" \
+  "$TMP/commit" "$COMMIT_SECONDS" 1 16 64 2>"$TMP/commit.log"

@@ -90,7 +90,7 @@ rss_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
 
 # A PHC hash of $BENCH_PASSWORD at the cheap cost, computed once by Gatehouse itself.
 cheap_hash() {
-  echo "$BENCH_PASSWORD" | env "${CHEAP_ARGON2[@]}" "$JAVA" -jar "$JAR" hash-password
+  echo "$BENCH_PASSWORD" | env "${CHEAP_ARGON2[@]}" "$JAVA" -jar "$JAR" hash-password 2>/dev/null
 }
 
 # login USERNAME [PORT]: prints the session cookie value after a real POST /login (CSRF double submit).

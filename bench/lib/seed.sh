@@ -14,7 +14,7 @@ db=$1 users=$2 groups=$3 apps=$4 sessions=$5 devices=$6 hash=$7
 now=$(date +%s%3N)
 expires=$((now + 14 * 24 * 3600 * 1000))
 rules='[{"path":"/public","policy":"public"},{"path":"/admin","policy":"groups","groups":["admins"]},{"path":"/","policy":"authenticated"}]'
-sqlite3 "$db" <<SQL
+sqlite3 "$db" >/dev/null <<SQL
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = OFF;
 BEGIN;

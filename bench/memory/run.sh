@@ -40,10 +40,17 @@ t0=$(now_ms)
 "$BENCH_LIB/seed.sh" "$TMP/data/gatehouse.db" "$USERS" "$NGROUPS" "$APPS" "$SESSIONS" "$DEVICES" "$(cheap_hash)"
 echo "seeded $USERS users, $NGROUPS groups, $APPS apps, $SESSIONS sessions, $DEVICES devices in $(($(now_ms) - t0)) ms" \
   "($(du -h "$TMP/data/gatehouse.db" | cut -f1) on disk)"
-gh_start "$TMP/data" "$port" "$JAR" "${CHEAP_ARGON2[@]}"
-echo "start to ready with the large set: ${GH_READY_MS} ms"
+if ! gh_start "$TMP/data" "$port" "$JAR" "${CHEAP_ARGON2[@]}"; then
+  echo "the large set does NOT start under the launcher's flags (above); retrying with -Xmx384m"
+  export GATEHOUSE_JAVA_OPTS="${GATEHOUSE_JAVA_OPTS:-} -Xmx384m"
+  gh_start "$TMP/data" "$port" "$JAR" "${CHEAP_ARGON2[@]}"
+fi
+echo "start to ready with the large set: ${GH_READY_MS} ms (flags: $DEFAULT_JAVA_OPTS ${GATEHOUSE_JAVA_OPTS:-})"
 sleep 5
 report "large set loaded (5 s after ready)"
+echo "largest classes on the heap (jcmd GC.class_histogram, top 15):"
+"$JCMD" "$GH_PID" GC.class_histogram 2>/dev/null | sed -n '3,17p' |
+  awk '{printf "  %8.1f MiB %9d  %s\n", $3 / 1048576, $2, $4}'
 export BENCH_PASSWORD GH_PORT
 seq 1 "$LOGINS" | awk -v u="$USERS" -v n="$LOGINS" '{print 1 + int(($1 - 1) * u / n)}' |
   xargs -P 4 -I{} bash -c 'login bench-user-{}' >"$TMP/cookies"
