@@ -253,6 +253,20 @@ public final class Writer implements AutoCloseable {
     }
   }
 
+  /**
+   * Copies the WAL into the database file and empties it, so a stopped database is one
+   * self-contained file (to copy as a backup). The empty WAL and its index stay: the read pool
+   * closes last and, being read-only, leaves them, which lets a later start open the database on a
+   * read-only file system.
+   */
+  private void checkpoint() {
+    try {
+      execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (SQLException e) {
+      LOG.log(Level.WARNING, "final checkpoint failed; the WAL is replayed at the next start", e);
+    }
+  }
+
   private void execute(String sql) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute(sql);
@@ -270,6 +284,7 @@ public final class Writer implements AutoCloseable {
     try {
       thread.join();
       syncer.close();
+      checkpoint();
       connection.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
