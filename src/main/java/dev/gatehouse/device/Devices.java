@@ -206,19 +206,25 @@ public final class Devices {
     }
     Map<String, Long> batch = Map.copyOf(seen);
     batch.forEach(seen::remove);
-    writer.write(
-        DataClass.EPHEMERAL,
-        tx -> {
-          batch.forEach(
-              (id, at) ->
-                  tx.update(
-                      "UPDATE devices SET last_seen = ? WHERE id = ? AND (last_seen IS NULL OR last_seen < ?)",
-                      at,
-                      id,
-                      at));
-          tx.update("DELETE FROM pairing_codes WHERE expires_at <= ?", clock.millis());
-          return null;
-        });
+    try {
+      writer.write(
+          DataClass.EPHEMERAL,
+          tx -> {
+            batch.forEach(
+                (id, at) ->
+                    tx.update(
+                        "UPDATE devices SET last_seen = ? WHERE id = ? AND (last_seen IS NULL OR last_seen < ?)",
+                        at,
+                        id,
+                        at));
+            tx.update("DELETE FROM pairing_codes WHERE expires_at <= ?", clock.millis());
+            return null;
+          });
+    } catch (RuntimeException e) {
+      // Not written (disk full, shutting down): keep the times for the next flush.
+      batch.forEach(seen::putIfAbsent);
+      throw e;
+    }
     for (Map.Entry<String, Device> entry : byDigest.entrySet()) {
       Long at = batch.get(entry.getValue().id());
       if (at != null) {

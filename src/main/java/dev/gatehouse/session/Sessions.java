@@ -197,18 +197,24 @@ public final class Sessions {
     if (touched.isEmpty() && expired.isEmpty()) {
       return;
     }
-    writer.write(
-        DataClass.EPHEMERAL,
-        tx -> {
-          for (ActiveSession session : touched) {
-            tx.update(
-                "UPDATE sessions SET last_seen = ? WHERE id_digest = ?",
-                session.lastSeenMillis(),
-                session.digest());
-          }
-          deleteIn(tx, expired);
-          return null;
-        });
+    try {
+      writer.write(
+          DataClass.EPHEMERAL,
+          tx -> {
+            for (ActiveSession session : touched) {
+              tx.update(
+                  "UPDATE sessions SET last_seen = ? WHERE id_digest = ?",
+                  session.lastSeenMillis(),
+                  session.digest());
+            }
+            deleteIn(tx, expired);
+            return null;
+          });
+    } catch (RuntimeException e) {
+      // Not written (disk full, shutting down): keep the activity for the next flush.
+      dirty.addAll(touched);
+      throw e;
+    }
   }
 
   private void delete(Set<String> digests) {

@@ -13,7 +13,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Set;
+import java.util.logging.Logger;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -23,6 +25,7 @@ import org.sqlite.SQLiteDataSource;
  * read-only connections behind {@link Reads}, and schema migrations run before either is used.
  */
 public final class Store implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Store.class.getName());
   private final Writer writer;
   private final Reads reads;
   private final StoreMetrics metrics;
@@ -49,13 +52,16 @@ public final class Store implements AutoCloseable {
     try {
       SQLiteDataSource writes = new SQLiteDataSource(writerConfig(storage));
       writes.setUrl(url);
-      Flyway.configure()
-          .dataSource(writes)
-          .locations("classpath:db/migration")
-          .loggers("slf4j")
-          .load()
-          .migrate();
+      migrate(writes, url);
       Connection writeConnection = writes.getConnection();
+      Path file = fileOf(url);
+      if (file != null && !Files.isWritable(file)) {
+        LOG.severe(
+            "the database "
+                + file
+                + " is read-only (file system or permissions): Gatehouse answers from memory,"
+                + " and every write fails with 503 until it is writable and Gatehouse restarts");
+      }
       try (Statement pragma = writeConnection.createStatement()) {
         pragma.execute("PRAGMA wal_autocheckpoint = " + storage.walCheckpointPages());
       }
@@ -90,8 +96,28 @@ public final class Store implements AutoCloseable {
     return "jdbc:sqlite:" + dir.resolve("gatehouse.db").toAbsolutePath();
   }
 
+  private static void migrate(SQLiteDataSource writes, String url) {
+    try {
+      Flyway.configure()
+          .dataSource(writes)
+          .locations("classpath:db/migration")
+          .loggers("slf4j")
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      throw new StoreUnavailableException(
+          "cannot open the database at " + url + ": " + e.getMessage());
+    }
+  }
+
   /** The WAL file of a SQLite database on disk, or null for an in-memory one. */
   static @Nullable Path walOf(String url) {
+    Path file = fileOf(url);
+    return file == null ? null : Path.of(file + "-wal");
+  }
+
+  /** The database file a SQLite URL names, or null for an in-memory database. */
+  private static @Nullable Path fileOf(String url) {
     String file = url.substring("jdbc:sqlite:".length());
     if (file.contains("mode=memory")) {
       return null;
@@ -106,7 +132,7 @@ public final class Store implements AutoCloseable {
     if (file.isEmpty() || file.startsWith(":memory:")) {
       return null;
     }
-    return Path.of(file + "-wal").toAbsolutePath();
+    return Path.of(file).toAbsolutePath();
   }
 
   /**

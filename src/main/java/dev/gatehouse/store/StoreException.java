@@ -23,6 +23,7 @@ public final class StoreException extends RuntimeException {
         message.contains("SQLITE_FULL")
             || message.contains("SQLITE_READONLY")
             || message.contains("SQLITE_IOERR")
+            || message.contains("SQLITE_CANTOPEN")
             || message.contains("SQLITE_BUSY");
     return new StoreException(message, e, unique, unavailable);
   }

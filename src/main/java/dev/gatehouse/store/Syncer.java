@@ -20,6 +20,12 @@ import org.jspecify.annotations.Nullable;
  * is what lets one database file hold two durability classes, and lets a single sync cover every
  * batch committed before it. Sequence numbers make syncs idempotent: a sync that finds nothing new
  * committed does nothing.
+ *
+ * <p>The WAL is opened once, on the first sync, and kept open: Linux reports a failed write-back to
+ * the descriptors open when it failed, so a file opened afresh for each sync could be told all is
+ * well about pages the kernel has already dropped. SQLite keeps the same WAL file while the writer
+ * connection is open (a checkpoint rewinds or truncates it, never replaces it), so one descriptor
+ * stays valid for the life of the store.
  */
 final class Syncer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Syncer.class.getName());
@@ -35,6 +41,7 @@ final class Syncer implements AutoCloseable {
   private boolean asyncWanted;
   private boolean closed;
   private final Thread thread;
+  private @Nullable FileChannel channel;
 
   /**
    * @param wal the WAL file, or null for a database that is not on disk
@@ -80,15 +87,21 @@ final class Syncer implements AutoCloseable {
     syncUpTo(target);
   }
 
-  private void syncUpTo(long sequence) {
+  /**
+   * One sync at a time (on this object's monitor). A sync covers every batch committed before it
+   * starts, so a caller whose batch a concurrent sync already covered returns without another.
+   */
+  private synchronized void syncUpTo(long sequence) {
+    long covered;
     synchronized (lock) {
       if (synced >= sequence) {
         return;
       }
+      covered = committed;
     }
     force();
     synchronized (lock) {
-      synced = Math.max(synced, sequence);
+      synced = Math.max(synced, covered);
     }
   }
 
@@ -96,11 +109,15 @@ final class Syncer implements AutoCloseable {
     if (wal == null) {
       return;
     }
-    try (FileChannel channel = FileChannel.open(wal, StandardOpenOption.WRITE)) {
+    try {
+      if (channel == null) {
+        // Read access is enough to sync, and still works on a file system remounted read-only.
+        channel = FileChannel.open(wal, StandardOpenOption.READ);
+      }
       channel.force(false);
       metrics.syncs.increment();
     } catch (NoSuchFileException e) {
-      // No WAL: everything was checkpointed into the database file, which SQLite synced itself.
+      // No WAL yet: nothing has been committed through it since the database was opened.
     } catch (IOException e) {
       throw new StoreUnavailableException("cannot sync the database log: " + e.getMessage());
     }
@@ -143,5 +160,14 @@ final class Syncer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     syncAll();
+    synchronized (this) {
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException e) {
+          LOG.log(Level.WARNING, "closing the database log failed", e);
+        }
+      }
+    }
   }
 }

@@ -4,7 +4,7 @@ import dev.gatehouse.event.DomainEvent;
 import dev.gatehouse.event.Events;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -28,7 +28,13 @@ import org.jspecify.annotations.Nullable;
  *   <li>Each unit runs inside its own savepoint. A unit that throws is rolled back to its savepoint
  *       and gets its own exception; the rest of the batch still commits.
  *   <li>If the commit itself fails, no unit of the batch is applied and every caller gets the
- *       error.
+ *       error. A unit that hits an unavailable database (disk full, read-only, I/O error) fails the
+ *       whole batch the same way, since SQLite may already have rolled the transaction back.
+ *   <li>The writer issues BEGIN, COMMIT and ROLLBACK itself on a connection the driver keeps in
+ *       auto-commit: the driver's own transaction handling runs BEGIN right after COMMIT (so a
+ *       failing BEGIN would report a committed batch as failed) and skips it when ROLLBACK fails
+ *       (leaving the next batch to autocommit statement by statement). After a failed batch the
+ *       connection is always back outside any transaction, so the next batch starts clean.
  *   <li>After the commit, the batch is synced as the strictest data class in it asks ({@link
  *       Syncer}); with {@code immediate}, before anyone is released.
  *   <li>After the commit, the events of the committed units are published in commit order, and only
@@ -81,13 +87,11 @@ public final class Writer implements AutoCloseable {
   /** Set by the writer thread just before it drains the queue for the last time. */
   private volatile boolean refusing;
 
-  Writer(Connection connection, Events events, StoreMetrics metrics, Syncer syncer)
-      throws SQLException {
+  Writer(Connection connection, Events events, StoreMetrics metrics, Syncer syncer) {
     this.connection = connection;
     this.events = events;
     this.metrics = metrics;
     this.syncer = syncer;
-    connection.setAutoCommit(false);
     this.thread = Thread.ofPlatform().name("gatehouse-writer").daemon(false).start(this::loop);
   }
 
@@ -164,17 +168,21 @@ public final class Writer implements AutoCloseable {
 
   private void commit(List<Pending<?>> batch) {
     try {
+      execute("BEGIN IMMEDIATE");
       for (Pending<?> pending : batch) {
         runInSavepoint(pending);
       }
-      connection.commit();
+      execute("COMMIT");
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly();
       StoreException failure =
-          e instanceof SQLException sql
-              ? StoreException.of(sql)
-              : new StoreException(
-                  String.valueOf(e.getMessage()), new SQLException(e), false, false);
+          switch (e) {
+            case StoreException store -> store;
+            case SQLException sql -> StoreException.of(sql);
+            default ->
+                new StoreException(
+                    String.valueOf(e.getMessage()), new SQLException(e), false, false);
+          };
       LOG.log(Level.WARNING, "write batch of " + batch.size() + " failed; nothing was applied", e);
       for (Pending<?> pending : batch) {
         pending.failure = pending.failure != null ? pending.failure : failure;
@@ -208,25 +216,60 @@ public final class Writer implements AutoCloseable {
   }
 
   private void runInSavepoint(Pending<?> pending) throws SQLException {
-    Savepoint savepoint = connection.setSavepoint();
+    execute("SAVEPOINT unit");
     try {
       pending.run(new Tx(connection, metrics.writeStatements));
-      connection.releaseSavepoint(savepoint);
+    } catch (StoreException e) {
+      if (e.isUnavailable()) {
+        throw e;
+      }
+      rollBackUnit(pending, e);
+      return;
     } catch (RuntimeException | Error e) {
       // An Error too (an assertion, a stack overflow in one unit): escaping, it would end the
       // writer thread and leave every caller waiting forever.
-      connection.rollback(savepoint);
-      connection.releaseSavepoint(savepoint);
-      metrics.failedUnits.increment();
-      pending.failure = e;
+      rollBackUnit(pending, e);
+      return;
+    }
+    execute("RELEASE unit");
+  }
+
+  private void rollBackUnit(Pending<?> pending, Throwable e) throws SQLException {
+    execute("ROLLBACK TO unit");
+    execute("RELEASE unit");
+    metrics.failedUnits.increment();
+    pending.failure = e;
+  }
+
+  /**
+   * Ends whatever transaction is open. Fails harmlessly when SQLite has already rolled it back
+   * itself (as it may on a full disk or an I/O error).
+   */
+  private void rollbackQuietly() {
+    try {
+      execute("ROLLBACK");
+    } catch (SQLException e) {
+      LOG.log(Level.FINE, "rollback after a failed batch", e);
     }
   }
 
-  private void rollbackQuietly() {
+  /**
+   * Copies the WAL into the database file and empties it, so a stopped database is one
+   * self-contained file (to copy as a backup). The empty WAL and its index stay: the read pool
+   * closes last and, being read-only, leaves them, which lets a later start open the database on a
+   * read-only file system.
+   */
+  private void checkpoint() {
     try {
-      connection.rollback();
+      execute("PRAGMA wal_checkpoint(TRUNCATE)");
     } catch (SQLException e) {
-      LOG.log(Level.WARNING, "rollback failed", e);
+      LOG.log(Level.WARNING, "final checkpoint failed; the WAL is replayed at the next start", e);
+    }
+  }
+
+  private void execute(String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
     }
   }
 
@@ -241,6 +284,7 @@ public final class Writer implements AutoCloseable {
     try {
       thread.join();
       syncer.close();
+      checkpoint();
       connection.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
