@@ -10,7 +10,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ActiveSession {
   private final String digest;
-  private final String id;
   private final String userId;
   private final long createdAt;
   private final long expiresAt;
@@ -27,9 +26,6 @@ public final class ActiveSession {
       @Nullable String ip,
       @Nullable String userAgent) {
     this.digest = digest;
-    // The public id (shown on the account page, used to revoke) is a prefix of the digest, so the
-    // cookie value itself never appears in a page or a URL.
-    this.id = digest.substring(0, 16);
     this.userId = userId;
     this.createdAt = createdAt;
     this.lastSeen = lastSeen;
@@ -42,8 +38,13 @@ public final class ActiveSession {
     return digest;
   }
 
+  /**
+   * The public id, shown on the account page and used to revoke: a prefix of the digest, so the
+   * cookie value never appears in a page or a URL. Derived, not stored: 100k sessions are 100k
+   * strings fewer.
+   */
   public String id() {
-    return id;
+    return digest.substring(0, 16);
   }
 
   public String userId() {

@@ -30,6 +30,7 @@ public final class Sessions {
   private final SessionPolicy policy;
   private final Map<String, ActiveSession> byDigest = new ConcurrentHashMap<>();
   private final Set<ActiveSession> dirty = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> shared = new ConcurrentHashMap<>();
 
   public Sessions(
       Writer writer,
@@ -73,8 +74,8 @@ public final class Sessions {
                             row.getLong(3),
                             row.getLong(4),
                             row.getLong(5),
-                            row.getString(6),
-                            row.getString(7)),
+                            share(row.getString(6)),
+                            truncate(row.getString(7))),
                     now))
         .forEach(s -> byDigest.put(s.digest(), s));
   }
@@ -90,7 +91,7 @@ public final class Sessions {
             now,
             now,
             now + policy.lifetime().toMillis(),
-            ip,
+            share(ip),
             truncate(userAgent));
     writer.write(
         DataClass.EPHEMERAL,
@@ -231,7 +232,17 @@ public final class Sessions {
     return null;
   }
 
-  private static @Nullable String truncate(@Nullable String userAgent) {
-    return userAgent == null || userAgent.length() <= 300 ? userAgent : userAgent.substring(0, 300);
+  private @Nullable String truncate(@Nullable String userAgent) {
+    return userAgent == null || userAgent.length() <= 300
+        ? share(userAgent)
+        : share(userAgent.substring(0, 300));
+  }
+
+  /**
+   * One copy of each user agent and address for all sessions: most sessions come from a handful of
+   * browsers and networks, and 100k sessions would otherwise hold 200k strings.
+   */
+  private @Nullable String share(@Nullable String value) {
+    return value == null ? null : shared.computeIfAbsent(value, v -> v);
   }
 }
