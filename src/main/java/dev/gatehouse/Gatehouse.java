@@ -6,6 +6,7 @@ import dev.gatehouse.apikey.ApiKeys;
 import dev.gatehouse.app.AppDirectory;
 import dev.gatehouse.app.Apps;
 import dev.gatehouse.app.Policy;
+import dev.gatehouse.client.ClientDirectory;
 import dev.gatehouse.client.Clients;
 import dev.gatehouse.config.Config;
 import dev.gatehouse.config.ConfigException;
@@ -18,9 +19,13 @@ import dev.gatehouse.forwardauth.ForwardAuthRoutes;
 import dev.gatehouse.login.LoginRoutes;
 import dev.gatehouse.metrics.HttpMetrics;
 import dev.gatehouse.metrics.MetricsServer;
+import dev.gatehouse.oidc.OidcRoutes;
 import dev.gatehouse.session.SessionPolicy;
 import dev.gatehouse.session.Sessions;
+import dev.gatehouse.signing.KeyEncryption;
+import dev.gatehouse.signing.SigningKeys;
 import dev.gatehouse.store.Store;
+import dev.gatehouse.token.Grants;
 import dev.gatehouse.user.Groups;
 import dev.gatehouse.user.UserDirectory;
 import dev.gatehouse.user.Users;
@@ -126,8 +131,33 @@ public final class Gatehouse implements AutoCloseable {
       sessions.load();
       Devices devices = new Devices(store.writer(), store.reads(), clock, random, events);
       devices.load();
-      Background background = new Background(sessions, devices, sessionPolicy.flushEvery());
+      ClientDirectory clientDirectory = new ClientDirectory(events);
+      clientDirectory.load(clients.all());
+      SigningKeys signingKeys =
+          new SigningKeys(
+              store.writer(),
+              store.reads(),
+              KeyEncryption.resolve(
+                  config.oidc().keyEncryptionKey(), config.storage().dataDir(), random.get()),
+              clock,
+              random,
+              Duration.ofSeconds(config.oidc().keyRotationGraceSeconds()),
+              events);
+      signingKeys.start();
       URI publicUrl = config.server().publicUrl();
+      Grants grants =
+          new Grants(
+              store.writer(),
+              store.reads(),
+              signingKeys,
+              directory,
+              secrets,
+              clock,
+              random,
+              publicUrl.toString(),
+              events);
+      grants.load();
+      Background background = new Background(sessions, devices, sessionPolicy.flushEvery());
       Cookies cookies =
           new Cookies(sessionConfig.cookieDomain(), "https".equals(publicUrl.getScheme()));
 
@@ -143,6 +173,7 @@ public final class Gatehouse implements AutoCloseable {
                       directory,
                       sessions,
                       devices,
+                      grants.accessTokens(),
                       Policy.parse(config.forwardAuth().defaultPolicy()).orElseThrow(),
                       publicUrl),
                   new LoginRoutes(
@@ -156,8 +187,18 @@ public final class Gatehouse implements AutoCloseable {
                       sessionPolicy,
                       publicUrl,
                       sessionConfig.cookieDomain()),
+                  new OidcRoutes(
+                      signingKeys,
+                      grants,
+                      clientDirectory,
+                      directory,
+                      sessions,
+                      secrets,
+                      cookies,
+                      publicUrl,
+                      clock),
                   new OpenApiRoutes(config.server().swaggerUiEnable()),
-                  new AdminRoutes(users, groups, apps, clients, apiKeys, devices)));
+                  new AdminRoutes(users, groups, apps, clients, apiKeys, devices, signingKeys)));
       MetricsServer metricsServer = MetricsServer.start(config.metrics(), registry);
       server.start();
       ready.set(true);

@@ -7,6 +7,7 @@ import dev.gatehouse.client.ClientRequest;
 import dev.gatehouse.client.Clients;
 import dev.gatehouse.device.Devices;
 import dev.gatehouse.failure.Failure;
+import dev.gatehouse.signing.SigningKeys;
 import dev.gatehouse.store.Listing;
 import dev.gatehouse.user.Groups;
 import dev.gatehouse.user.NewUser;
@@ -73,7 +74,9 @@ public final class AdminRoutes implements HttpService {
           new Route(Method.GET, "/api/admin/api-keys/{id}", AdminRoutes::getApiKey),
           new Route(Method.DELETE, "/api/admin/api-keys/{id}", AdminRoutes::deleteApiKey),
           new Route(Method.GET, "/api/admin/devices", AdminRoutes::listDevices),
-          new Route(Method.DELETE, "/api/admin/devices/{id}", AdminRoutes::revokeDevice));
+          new Route(Method.DELETE, "/api/admin/devices/{id}", AdminRoutes::revokeDevice),
+          new Route(Method.GET, "/api/admin/keys", AdminRoutes::listKeys),
+          new Route(Method.POST, "/api/admin/keys/rotate", AdminRoutes::rotateKeys));
 
   private final Users users;
   private final Groups groups;
@@ -81,15 +84,23 @@ public final class AdminRoutes implements HttpService {
   private final Clients clients;
   private final ApiKeys apiKeys;
   private final Devices devices;
+  private final SigningKeys signingKeys;
 
   public AdminRoutes(
-      Users users, Groups groups, Apps apps, Clients clients, ApiKeys apiKeys, Devices devices) {
+      Users users,
+      Groups groups,
+      Apps apps,
+      Clients clients,
+      ApiKeys apiKeys,
+      Devices devices,
+      SigningKeys signingKeys) {
     this.users = users;
     this.groups = groups;
     this.apps = apps;
     this.clients = clients;
     this.apiKeys = apiKeys;
     this.devices = devices;
+    this.signingKeys = signingKeys;
   }
 
   @Override
@@ -232,6 +243,28 @@ public final class AdminRoutes implements HttpService {
 
   private void listDevices(ServerRequest req, ServerResponse res) {
     page(req, res, (limit, offset) -> Listing.of(devices.all(), limit, offset));
+  }
+
+  private void listKeys(ServerRequest req, ServerResponse res) {
+    ok(res, java.util.Map.of("items", signingKeys.list()));
+  }
+
+  /**
+   * Rotates every algorithm's signing key. The new keys are published at once and sign after {@code
+   * grace_seconds} (body, optional; default from config), so relying parties can fetch them first.
+   */
+  private void rotateKeys(ServerRequest req, ServerResponse res) {
+    java.time.Duration grace = null;
+    if (req.content().hasEntity()) {
+      Integer seconds = Json.read(req, Bodies.RotateBody.class).graceSeconds();
+      if (seconds != null) {
+        if (seconds < 0 || seconds > 2_592_000) {
+          throw new Failure.Invalid("grace_seconds", "grace_seconds must be 0 to 2592000");
+        }
+        grace = java.time.Duration.ofSeconds(seconds);
+      }
+    }
+    ok(res, java.util.Map.of("items", signingKeys.rotate(grace)));
   }
 
   private void revokeDevice(ServerRequest req, ServerResponse res) {

@@ -11,5 +11,7 @@ final class Bodies {
 
   record MemberBody(@Nullable String username) {}
 
+  record RotateBody(@Nullable Integer graceSeconds) {}
+
   record ApiKeyBody(@Nullable String name, @Nullable String role, @Nullable Instant expiresAt) {}
 }

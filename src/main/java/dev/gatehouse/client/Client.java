@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
 
-/** An OAuth 2.0 / OIDC client. Its secret is stored only as a digest and never shown again. */
+/**
+ * An OAuth 2.0 / OIDC client. Its secret is stored only as a digest and never shown again. Token
+ * lifetimes are in seconds.
+ */
 public record Client(
     String clientId,
     String name,
@@ -16,5 +19,8 @@ public record Client(
     boolean firstParty,
     boolean requirePkce,
     String signingAlg,
+    int accessTokenLifetimeSeconds,
+    int idTokenLifetimeSeconds,
+    int refreshTokenLifetimeSeconds,
     Instant createdAt,
     Instant updatedAt) {}

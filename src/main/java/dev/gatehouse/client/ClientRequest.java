@@ -15,4 +15,7 @@ public record ClientRequest(
     @JsonProperty("public") @Nullable Boolean publicClient,
     @Nullable Boolean firstParty,
     @Nullable Boolean requirePkce,
-    @Nullable String signingAlg) {}
+    @Nullable String signingAlg,
+    @Nullable Integer accessTokenLifetimeSeconds,
+    @Nullable Integer idTokenLifetimeSeconds,
+    @Nullable Integer refreshTokenLifetimeSeconds) {}

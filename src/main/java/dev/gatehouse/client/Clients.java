@@ -34,7 +34,8 @@ public final class Clients {
   private static final List<String> DEFAULT_SCOPES = List.of("openid", "profile", "email");
   private static final String COLUMNS =
       "client_id, name, redirect_uris, post_logout_redirect_uris, grant_types, scopes,"
-          + " public_client, first_party, require_pkce, signing_alg, created_at, updated_at";
+          + " public_client, first_party, require_pkce, signing_alg, access_token_lifetime_seconds,"
+          + " id_token_lifetime_seconds, refresh_token_lifetime_seconds, created_at, updated_at";
   private static final RowMapper<Client> ROW =
       row ->
           new Client(
@@ -48,8 +49,11 @@ public final class Clients {
               row.getBoolean(8),
               row.getBoolean(9),
               row.getString(10),
-              Instant.ofEpochMilli(row.getLong(11)),
-              Instant.ofEpochMilli(row.getLong(12)));
+              row.getInt(11),
+              row.getInt(12),
+              row.getInt(13),
+              Instant.ofEpochMilli(row.getLong(14)),
+              Instant.ofEpochMilli(row.getLong(15)));
 
   private final Writer writer;
   private final Reads reads;
@@ -83,6 +87,11 @@ public final class Clients {
     List<String> logoutUris = uris("post_logout_redirect_uris", r.postLogoutRedirectUris());
     List<String> scopes = scopes(r.scopes() == null ? DEFAULT_SCOPES : r.scopes());
     String alg = alg(r.signingAlg() == null ? "RS256" : r.signingAlg());
+    int accessTtl = lifetime("access_token_lifetime_seconds", r.accessTokenLifetimeSeconds(), 600);
+    int idTtl = lifetime("id_token_lifetime_seconds", r.idTokenLifetimeSeconds(), 600);
+    int refreshTtl =
+        refreshLifetime(
+            r.refreshTokenLifetimeSeconds() == null ? 2_592_000 : r.refreshTokenLifetimeSeconds());
     String secret = isPublic ? null : secrets.generate("gh_cs_");
     String digest = secret == null ? "" : Secrets.digest(secret);
     Client client =
@@ -95,8 +104,9 @@ public final class Clients {
               tx.update(
                   "INSERT INTO clients (client_id, name, secret_digest, public_client, first_party,"
                       + " require_pkce, signing_alg, redirect_uris, post_logout_redirect_uris,"
-                      + " grant_types, scopes, created_at, updated_at)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      + " grant_types, scopes, access_token_lifetime_seconds,"
+                      + " id_token_lifetime_seconds, refresh_token_lifetime_seconds, created_at,"
+                      + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   clientId,
                   name,
                   digest,
@@ -108,6 +118,9 @@ public final class Clients {
                   join(logoutUris),
                   join(grants),
                   join(scopes),
+                  accessTtl,
+                  idTtl,
+                  refreshTtl,
                   now,
                   now);
               return changed(tx, clientId);
@@ -132,6 +145,18 @@ public final class Clients {
             : uris("post_logout_redirect_uris", r.postLogoutRedirectUris());
     List<String> scopes = r.scopes() == null ? null : scopes(r.scopes());
     String alg = r.signingAlg() == null ? null : alg(r.signingAlg());
+    Integer accessTtl =
+        r.accessTokenLifetimeSeconds() == null
+            ? null
+            : lifetime("access_token_lifetime_seconds", r.accessTokenLifetimeSeconds(), 600);
+    Integer idTtl =
+        r.idTokenLifetimeSeconds() == null
+            ? null
+            : lifetime("id_token_lifetime_seconds", r.idTokenLifetimeSeconds(), 600);
+    Integer refreshTtl =
+        r.refreshTokenLifetimeSeconds() == null
+            ? null
+            : refreshLifetime(r.refreshTokenLifetimeSeconds());
     return writer.write(
         tx -> {
           Client c = load(tx, clientId).orElseThrow(() -> notFound(clientId));
@@ -151,7 +176,9 @@ public final class Clients {
           tx.update(
               "UPDATE clients SET name = ?, redirect_uris = ?, post_logout_redirect_uris = ?,"
                   + " grant_types = ?, scopes = ?, first_party = ?, require_pkce = ?,"
-                  + " signing_alg = ?, updated_at = ? WHERE client_id = ?",
+                  + " signing_alg = ?, access_token_lifetime_seconds = ?,"
+                  + " id_token_lifetime_seconds = ?, refresh_token_lifetime_seconds = ?,"
+                  + " updated_at = ? WHERE client_id = ?",
               name != null ? name : c.name(),
               join(newRedirects),
               join(logoutUris != null ? logoutUris : c.postLogoutRedirectUris()),
@@ -160,6 +187,9 @@ public final class Clients {
               r.firstParty() != null ? r.firstParty() : c.firstParty(),
               r.requirePkce() != null ? r.requirePkce() : c.requirePkce(),
               alg != null ? alg : c.signingAlg(),
+              accessTtl != null ? accessTtl : c.accessTokenLifetimeSeconds(),
+              idTtl != null ? idTtl : c.idTokenLifetimeSeconds(),
+              refreshTtl != null ? refreshTtl : c.refreshTokenLifetimeSeconds(),
               clock.millis(),
               clientId);
           return changed(tx, clientId);
@@ -267,6 +297,40 @@ public final class Clients {
       throw new Failure.Invalid("signing_alg", "signing_alg must be one of RS256, ES256, EdDSA");
     }
     return value;
+  }
+
+  /**
+   * An access or ID token lifetime: at least a minute, at most a day, so that a retired signing key
+   * can leave the JWKS a day after it stopped signing.
+   */
+  private static int lifetime(String field, @Nullable Integer value, int fallback) {
+    int seconds = value == null ? fallback : value;
+    if (seconds < 60 || seconds > 86_400) {
+      throw new Failure.Invalid(field, field + " must be between 60 and 86400");
+    }
+    return seconds;
+  }
+
+  private static int refreshLifetime(int seconds) {
+    if (seconds < 300 || seconds > 31_536_000) {
+      throw new Failure.Invalid(
+          "refresh_token_lifetime_seconds",
+          "refresh_token_lifetime_seconds must be between 300 and 31536000");
+    }
+    return seconds;
+  }
+
+  /** Every client with its secret digest; for loading the in-memory directory at start. */
+  public List<ClientDirectory.Entry> all() {
+    return reads.read(
+        q ->
+            q.list(
+                "SELECT " + COLUMNS + ", secret_digest FROM clients",
+                row -> new ClientDirectory.Entry(ROW.map(row), nullToEmpty(row.getString(16)))));
+  }
+
+  private static String nullToEmpty(@Nullable String value) {
+    return value == null ? "" : value;
   }
 
   /** Absolute URIs without fragments; compared later by exact string match. */

@@ -12,6 +12,7 @@ public record Config(
     Hashing hashing,
     Session session,
     ForwardAuth forwardAuth,
+    Oidc oidc,
     Metrics metrics) {
 
   /** {@code [server]}. */
@@ -44,6 +45,22 @@ public record Config(
 
   /** {@code [forward_auth]}. */
   public record ForwardAuth(String defaultPolicy) {}
+
+  /**
+   * {@code [oidc]}: the key that seals signing keys at rest (base64, or empty to generate one into
+   * the data directory), and how long a rotated-in key is published before it signs.
+   */
+  public record Oidc(String keyEncryptionKey, int keyRotationGraceSeconds) {
+    /** Keeps the key out of logs and error messages. */
+    @Override
+    public String toString() {
+      return "Oidc[keyEncryptionKey="
+          + (keyEncryptionKey.isEmpty() ? "" : "(set)")
+          + ", keyRotationGraceSeconds="
+          + keyRotationGraceSeconds
+          + "]";
+    }
+  }
 
   /** {@code [metrics]}. */
   public record Metrics(boolean enable, HostPort listen) {}
@@ -84,6 +101,7 @@ public record Config(
             integer(v, "session.lifetime_seconds"),
             integer(v, "session.activity_flush_ms")),
         new ForwardAuth(str(v, "forward_auth.default_policy")),
+        new Oidc(str(v, "oidc.key_encryption_key"), integer(v, "oidc.key_rotation_grace_seconds")),
         new Metrics((Boolean) v.get("metrics.enable"), HostPort.parse(str(v, "metrics.listen"))));
   }
 

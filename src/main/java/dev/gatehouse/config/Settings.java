@@ -63,6 +63,12 @@ public final class Settings {
               "deny",
               v -> v.equals("deny") || v.equals("authenticated"),
               "deny or authenticated"),
+          Setting.string(
+              "oidc.key_encryption_key",
+              "",
+              v -> v.isEmpty() || isKey32(v),
+              "empty (a key is generated into the data directory) or 32 bytes in base64"),
+          Setting.integer("oidc.key_rotation_grace_seconds", 3600, 0, 2_592_000),
           Setting.bool("metrics.enable", false),
           Setting.string("metrics.listen", "127.0.0.1:9090", Settings::isHostPort, "host:port"));
 
@@ -74,6 +80,14 @@ public final class Settings {
     }
     int port = Integer.parseInt(value.substring(value.lastIndexOf(':') + 1));
     return port <= 65535;
+  }
+
+  private static boolean isKey32(String value) {
+    try {
+      return java.util.Base64.getDecoder().decode(value.strip()).length == 32;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static boolean isHttpUrlOrEmpty(String value) {

@@ -8,6 +8,7 @@ import dev.gatehouse.device.Device;
 import dev.gatehouse.device.Devices;
 import dev.gatehouse.session.ActiveSession;
 import dev.gatehouse.session.Sessions;
+import dev.gatehouse.token.AccessTokens;
 import dev.gatehouse.user.Principal;
 import dev.gatehouse.user.UserDirectory;
 import org.jspecify.annotations.Nullable;
@@ -26,14 +27,21 @@ final class DecisionEngine {
   private final UserDirectory users;
   private final Sessions sessions;
   private final Devices devices;
+  private final AccessTokens accessTokens;
   private final Access defaultAccess;
 
   DecisionEngine(
-      AppDirectory apps, UserDirectory users, Sessions sessions, Devices devices, Policy fallback) {
+      AppDirectory apps,
+      UserDirectory users,
+      Sessions sessions,
+      Devices devices,
+      AccessTokens accessTokens,
+      Policy fallback) {
     this.apps = apps;
     this.users = users;
     this.sessions = sessions;
     this.devices = devices;
+    this.accessTokens = accessTokens;
     this.defaultAccess = new Access(fallback, java.util.Set.of());
   }
 
@@ -58,13 +66,20 @@ final class DecisionEngine {
     };
   }
 
-  /** The enabled user behind the credentials, trying the session, then the device token. */
+  /**
+   * The enabled user behind the credentials, trying the session, then a bearer that looks like a
+   * JWT as an access token issued here, then the device token.
+   */
   private @Nullable Principal identify(Credentials credentials) {
     if (credentials.session() != null) {
       ActiveSession session = sessions.resolve(credentials.session());
       if (session != null) {
         return enabled(session.userId());
       }
+    }
+    String bearer = credentials.bearer();
+    if (bearer != null && bearer.chars().filter(c -> c == '.').count() == 2) {
+      return accessTokens.userOf(bearer).map(this::enabled).orElse(null);
     }
     String deviceToken = credentials.device() != null ? credentials.device() : credentials.bearer();
     if (deviceToken != null) {

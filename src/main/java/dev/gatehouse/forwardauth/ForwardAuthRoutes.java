@@ -51,10 +51,11 @@ public final class ForwardAuthRoutes implements HttpService {
       dev.gatehouse.user.UserDirectory users,
       dev.gatehouse.session.Sessions sessions,
       dev.gatehouse.device.Devices devices,
+      dev.gatehouse.token.AccessTokens accessTokens,
       dev.gatehouse.app.Policy fallback,
       URI publicUrl) {
     return new ForwardAuthRoutes(
-        new DecisionEngine(apps, users, sessions, devices, fallback), publicUrl);
+        new DecisionEngine(apps, users, sessions, devices, accessTokens, fallback), publicUrl);
   }
 
   @Override

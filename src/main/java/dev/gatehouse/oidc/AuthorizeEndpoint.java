@@ -1,0 +1,410 @@
+package dev.gatehouse.oidc;
+
+import dev.gatehouse.client.Client;
+import dev.gatehouse.client.ClientDirectory;
+import dev.gatehouse.session.ActiveSession;
+import dev.gatehouse.session.Sessions;
+import dev.gatehouse.token.Grants;
+import dev.gatehouse.user.Principal;
+import dev.gatehouse.user.UserDirectory;
+import dev.gatehouse.web.Cookies;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The authorization endpoint (code flow only) and its consent step.
+ *
+ * <p>What always holds: a browser is sent back to a redirect URI only when the client exists and
+ * the URI is one of its registered ones, compared as exact strings (OIDC Core §3.1.2.1). Until both
+ * are established every error is a page; after that every error goes back to the client with {@code
+ * error}, {@code error_description}, {@code state} and {@code iss} (RFC 6749 §4.1.2.1, RFC 9207).
+ */
+final class AuthorizeEndpoint {
+  private static final Set<String> PROMPTS = Set.of("none", "login", "consent", "select_account");
+  private static final Pattern CHALLENGE = Pattern.compile("^[A-Za-z0-9_-]{43}$");
+
+  /** Marks when a login was asked for, so that the request coming back from it is not re-asked. */
+  static final String LOGIN_MARK = "gh_login";
+
+  private static final List<String> FORWARDED =
+      List.of(
+          "client_id",
+          "redirect_uri",
+          "response_type",
+          "response_mode",
+          "scope",
+          "state",
+          "nonce",
+          "code_challenge",
+          "code_challenge_method",
+          "prompt",
+          "max_age",
+          "login_hint",
+          LOGIN_MARK);
+
+  private final ClientDirectory clients;
+  private final Sessions sessions;
+  private final UserDirectory users;
+  private final Grants grants;
+  private final Pages pages;
+  private final String issuer;
+  private final InstantSource clock;
+
+  AuthorizeEndpoint(
+      ClientDirectory clients,
+      Sessions sessions,
+      UserDirectory users,
+      Grants grants,
+      Pages pages,
+      String issuer,
+      InstantSource clock) {
+    this.clients = clients;
+    this.sessions = sessions;
+    this.users = users;
+    this.grants = grants;
+    this.pages = pages;
+    this.issuer = issuer;
+    this.clock = clock;
+  }
+
+  /** A request that passed validation: where to answer, and what was asked. */
+  private record Request(
+      Client client,
+      String redirectUri,
+      boolean formPost,
+      @Nullable String state,
+      List<String> scopes,
+      @Nullable String nonce,
+      @Nullable String challenge,
+      Set<String> prompt,
+      @Nullable Long maxAge,
+      Map<String, String> forwarded) {}
+
+  /** Why a request fails after the redirect URI is trusted. */
+  private record Refusal(String error, String description) {}
+
+  void authorize(ServerRequest req, ServerResponse res) {
+    handle(req, res, Params.read(req), null);
+  }
+
+  void consent(ServerRequest req, ServerResponse res) {
+    Params form = Params.form(req);
+    if (form.invalid() == null && !Pages.csrfValid(req, form)) {
+      pages.render(
+          res,
+          Status.FORBIDDEN_403,
+          "error",
+          Map.of(
+              "error", "invalid_request", "description", "The form expired; please start again."));
+      return;
+    }
+    String decision = form.get("decision");
+    handle(req, res, form, decision == null ? "" : decision);
+  }
+
+  private void handle(ServerRequest req, ServerResponse res, Params p, @Nullable String decision) {
+    if (p.problem() != null) {
+      pages.error(res, "invalid_request", p.problem());
+      return;
+    }
+    String clientId = p.get("client_id");
+    if (clientId == null || p.repeated().contains("client_id")) {
+      pages.error(res, "invalid_request", "The request names no client (client_id).");
+      return;
+    }
+    Client client = clientId.length() > 128 ? null : clients.get(clientId);
+    if (client == null) {
+      pages.error(res, "invalid_client", "The application is not registered here.");
+      return;
+    }
+    String redirectUri = p.get("redirect_uri");
+    if (redirectUri == null || p.repeated().contains("redirect_uri")) {
+      pages.error(res, "invalid_request", "The request has no redirect_uri.");
+      return;
+    }
+    if (!client.redirectUris().contains(redirectUri)) {
+      pages.error(
+          res, "invalid_request", "The redirect_uri is not registered for this application.");
+      return;
+    }
+    String mode = p.get("response_mode");
+    boolean formPost = "form_post".equals(mode);
+    String state = p.get("state");
+    if (state != null && state.length() > 1024) {
+      state = null;
+    }
+    Request partial =
+        new Request(
+            client, redirectUri, formPost, state, List.of(), null, null, Set.of(), null, Map.of());
+    if (mode != null && !mode.equals("query") && !formPost) {
+      refuse(res, partial, "invalid_request", "response_mode must be query or form_post");
+      return;
+    }
+    Object checked = validate(p, partial);
+    if (checked instanceof Refusal r) {
+      refuse(res, partial, r.error(), r.description());
+      return;
+    }
+    Request request = (Request) checked;
+
+    ActiveSession session = session(req);
+    Principal principal = session == null ? null : users.get(session.userId());
+    if (principal == null || principal.disabled()) {
+      session = null;
+      principal = null;
+    }
+    long now = clock.millis();
+    if (decision == null && needsLogin(session, request, p, now)) {
+      if (request.prompt().contains("none")) {
+        refuse(res, request, "login_required", "the user is not signed in");
+        return;
+      }
+      Map<String, String> again = new LinkedHashMap<>(request.forwarded());
+      again.put(LOGIN_MARK, Long.toString(now));
+      String rd = "/oidc/authorize?" + encode(again);
+      if (rd.length() > 4096) {
+        refuse(res, request, "invalid_request", "the request is too long");
+        return;
+      }
+      redirect(res, "/login?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8));
+      return;
+    }
+    if (session == null || principal == null) {
+      refuse(res, request, "login_required", "the user is not signed in");
+      return;
+    }
+    if (decision != null) {
+      if (decision.equals("deny")) {
+        refuse(res, request, "access_denied", "the user denied the request");
+        return;
+      }
+      if (!decision.equals("allow")) {
+        refuse(res, request, "invalid_request", "decision must be allow or deny");
+        return;
+      }
+      if (!client.firstParty()) {
+        grants.consent(principal.id(), client.clientId(), request.scopes());
+      }
+    } else if (!client.firstParty()
+        && (request.prompt().contains("consent")
+            || !grants.hasConsent(principal.id(), client.clientId(), request.scopes()))) {
+      if (request.prompt().contains("none")) {
+        refuse(res, request, "consent_required", "the user has not allowed this application");
+        return;
+      }
+      pages.renderForm(
+          req,
+          res,
+          Status.OK_200,
+          "consent",
+          Map.of(
+              "clientName",
+              client.name(),
+              "username",
+              principal.username(),
+              "scopes",
+              request.scopes(),
+              "fields",
+              request.forwarded()));
+      return;
+    }
+    String code =
+        grants.issueCode(
+            new Grants.CodeRequest(
+                client.clientId(),
+                principal.id(),
+                request.redirectUri(),
+                request.scopes(),
+                request.nonce(),
+                request.challenge(),
+                session.createdAt().toEpochMilli()));
+    Map<String, String> answer = new LinkedHashMap<>();
+    answer.put("code", code);
+    respond(res, request, answer);
+  }
+
+  /** Everything after the client and redirect URI; a {@link Request} or a {@link Refusal}. */
+  private static Object validate(Params p, Request partial) {
+    Client client = partial.client();
+    String invalid = p.invalid();
+    if (invalid != null) {
+      return new Refusal("invalid_request", invalid);
+    }
+    if (p.get("request") != null) {
+      return new Refusal("request_not_supported", "request objects are not supported");
+    }
+    if (p.get("request_uri") != null) {
+      return new Refusal("request_uri_not_supported", "request_uri is not supported");
+    }
+    String responseType = p.get("response_type");
+    if (responseType == null) {
+      return new Refusal("invalid_request", "response_type is required");
+    }
+    if (!responseType.equals("code")) {
+      return new Refusal("unsupported_response_type", "only response_type=code is supported");
+    }
+    if (!client.grantTypes().contains("authorization_code")) {
+      return new Refusal(
+          "unauthorized_client", "this client may not use the authorization code flow");
+    }
+    String scope = p.get("scope");
+    if (scope == null) {
+      return new Refusal("invalid_scope", "scope is required");
+    }
+    List<String> scopes = List.copyOf(new LinkedHashSet<>(Arrays.asList(scope.trim().split(" +"))));
+    for (String s : scopes) {
+      if (!client.scopes().contains(s)) {
+        return new Refusal("invalid_scope", "scope " + s + " is not allowed for this client");
+      }
+    }
+    String challenge = p.get("code_challenge");
+    String method = p.get("code_challenge_method");
+    if (method != null && !method.equals("S256")) {
+      return new Refusal("invalid_request", "code_challenge_method must be S256");
+    }
+    if (challenge != null) {
+      if (method == null) {
+        return new Refusal("invalid_request", "code_challenge_method must be S256");
+      }
+      if (!CHALLENGE.matcher(challenge).matches()) {
+        return new Refusal("invalid_request", "code_challenge must be 43 base64url characters");
+      }
+    } else if (client.publicClient() || client.requirePkce()) {
+      return new Refusal("invalid_request", "code_challenge is required (PKCE, S256)");
+    }
+    Set<String> prompt = new LinkedHashSet<>();
+    String promptValue = p.get("prompt");
+    if (promptValue != null) {
+      for (String value : promptValue.trim().split(" +")) {
+        if (!PROMPTS.contains(value)) {
+          return new Refusal("invalid_request", "unknown prompt value " + value);
+        }
+        prompt.add(value);
+      }
+      if (prompt.contains("none") && prompt.size() > 1) {
+        return new Refusal("invalid_request", "prompt=none cannot be combined with other values");
+      }
+    }
+    Long maxAge = null;
+    String maxAgeValue = p.get("max_age");
+    if (maxAgeValue != null) {
+      try {
+        maxAge = Long.parseLong(maxAgeValue);
+      } catch (NumberFormatException e) {
+        return new Refusal("invalid_request", "max_age must be a non-negative integer");
+      }
+      if (maxAge < 0) {
+        return new Refusal("invalid_request", "max_age must be a non-negative integer");
+      }
+    }
+    String nonce = p.get("nonce");
+    if (nonce != null && nonce.length() > 512) {
+      return new Refusal("invalid_request", "nonce is longer than 512 characters");
+    }
+    if (partial.state() == null && p.get("state") != null) {
+      return new Refusal("invalid_request", "state is longer than 1024 characters");
+    }
+    Map<String, String> forwarded = new LinkedHashMap<>();
+    for (String name : FORWARDED) {
+      String value = p.get(name);
+      if (value != null) {
+        forwarded.put(name, value);
+      }
+    }
+    return new Request(
+        client,
+        partial.redirectUri(),
+        partial.formPost(),
+        partial.state(),
+        scopes,
+        nonce,
+        challenge,
+        Set.copyOf(prompt),
+        maxAge,
+        Map.copyOf(forwarded));
+  }
+
+  /**
+   * Whether the user must (again) sign in: no session, or prompt=login or max_age ask for a newer
+   * sign-in than the session's, unless this request already comes back from one.
+   */
+  private static boolean needsLogin(
+      @Nullable ActiveSession session, Request request, Params p, long now) {
+    if (session == null) {
+      return true;
+    }
+    long authTime = session.createdAt().toEpochMilli();
+    String mark = p.get(LOGIN_MARK);
+    if (mark != null) {
+      try {
+        if (authTime >= Long.parseLong(mark)) {
+          return false;
+        }
+      } catch (NumberFormatException e) {
+        // A mangled mark is no proof of a fresh sign-in.
+      }
+    }
+    if (request.prompt().contains("login")) {
+      return true;
+    }
+    return request.maxAge() != null && now - authTime > request.maxAge() * 1000;
+  }
+
+  private @Nullable ActiveSession session(ServerRequest req) {
+    String token = Pages.cookie(req, Cookies.SESSION);
+    return token == null ? null : sessions.resolve(token);
+  }
+
+  private void refuse(ServerResponse res, Request request, String error, String description) {
+    Map<String, String> answer = new LinkedHashMap<>();
+    answer.put("error", error);
+    answer.put("error_description", description);
+    respond(res, request, answer);
+  }
+
+  private void respond(ServerResponse res, Request request, Map<String, String> answer) {
+    if (request.state() != null) {
+      answer.put("state", request.state());
+    }
+    answer.put("iss", issuer);
+    if (request.formPost()) {
+      pages.formPost(res, request.redirectUri(), answer);
+      return;
+    }
+    String uri = request.redirectUri();
+    redirect(res, uri + (uri.contains("?") ? "&" : "?") + encode(answer));
+  }
+
+  static String encode(Map<String, String> fields) {
+    StringBuilder out = new StringBuilder();
+    for (Map.Entry<String, String> field : fields.entrySet()) {
+      if (!out.isEmpty()) {
+        out.append('&');
+      }
+      out.append(URLEncoder.encode(field.getKey(), StandardCharsets.UTF_8))
+          .append('=')
+          .append(URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8));
+    }
+    return out.toString();
+  }
+
+  private static void redirect(ServerResponse res, String location) {
+    res.status(Status.SEE_OTHER_303)
+        .header(HeaderNames.LOCATION, location)
+        .header(HeaderNames.CACHE_CONTROL, "no-store")
+        .send();
+  }
+}

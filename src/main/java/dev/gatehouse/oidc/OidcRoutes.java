@@ -1,0 +1,395 @@
+package dev.gatehouse.oidc;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.gatehouse.client.Client;
+import dev.gatehouse.client.ClientDirectory;
+import dev.gatehouse.crypto.Secrets;
+import dev.gatehouse.session.ActiveSession;
+import dev.gatehouse.session.Sessions;
+import dev.gatehouse.signing.SigningKeys;
+import dev.gatehouse.token.AccessToken;
+import dev.gatehouse.token.Grants;
+import dev.gatehouse.token.UserClaims;
+import dev.gatehouse.user.Principal;
+import dev.gatehouse.user.UserDirectory;
+import dev.gatehouse.web.Cookies;
+import dev.gatehouse.web.Json;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The OpenID Provider's routes. Discovery, the JWKS and userinfo are answered from memory;
+ * authorize and the back-channel endpoints live in {@link AuthorizeEndpoint} and {@link
+ * TokenEndpoint}.
+ */
+public final class OidcRoutes implements HttpService {
+  private final SigningKeys keys;
+  private final Grants grants;
+  private final ClientDirectory clients;
+  private final UserDirectory users;
+  private final Sessions sessions;
+  private final Cookies cookies;
+  private final Pages pages;
+  private final String issuer;
+  private final byte[] discovery;
+  private final AuthorizeEndpoint authorize;
+  private final TokenEndpoint token;
+
+  public OidcRoutes(
+      SigningKeys keys,
+      Grants grants,
+      ClientDirectory clients,
+      UserDirectory users,
+      Sessions sessions,
+      Secrets secrets,
+      Cookies cookies,
+      URI publicUrl,
+      InstantSource clock) {
+    this.keys = keys;
+    this.grants = grants;
+    this.clients = clients;
+    this.users = users;
+    this.sessions = sessions;
+    this.cookies = cookies;
+    this.issuer = publicUrl.toString();
+    this.pages = new Pages(secrets, cookies);
+    this.discovery = discovery(issuer);
+    this.authorize = new AuthorizeEndpoint(clients, sessions, users, grants, pages, issuer, clock);
+    this.token = new TokenEndpoint(clients, grants, issuer);
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules
+        .get("/.well-known/openid-configuration", (req, res) -> json(res, discovery))
+        .get("/.well-known/jwks.json", (req, res) -> json(res, keys.jwks()))
+        .get("/oidc/jwks", (req, res) -> json(res, keys.jwks()))
+        .get("/oidc/authorize", authorize::authorize)
+        .post("/oidc/authorize", authorize::authorize)
+        .post("/oidc/authorize/consent", authorize::consent)
+        .post("/oidc/token", token::token)
+        .post(
+            "/oidc/device_authorization",
+            (req, res) -> token.deviceAuthorization(req, res, issuer + "/oidc/device"))
+        .post("/oidc/introspect", token::introspect)
+        .post("/oidc/revoke", token::revoke)
+        .get("/oidc/userinfo", this::userinfo)
+        .post("/oidc/userinfo", this::userinfo)
+        .get("/oidc/logout", this::logout)
+        .post("/oidc/logout", this::logout)
+        .get("/oidc/device", this::devicePage)
+        .post("/oidc/device", this::deviceDecision);
+  }
+
+  private static byte[] discovery(String issuer) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("issuer", issuer);
+    doc.put("authorization_endpoint", issuer + "/oidc/authorize");
+    doc.put("token_endpoint", issuer + "/oidc/token");
+    doc.put("userinfo_endpoint", issuer + "/oidc/userinfo");
+    doc.put("jwks_uri", issuer + "/.well-known/jwks.json");
+    doc.put("end_session_endpoint", issuer + "/oidc/logout");
+    doc.put("introspection_endpoint", issuer + "/oidc/introspect");
+    doc.put("revocation_endpoint", issuer + "/oidc/revoke");
+    doc.put("device_authorization_endpoint", issuer + "/oidc/device_authorization");
+    doc.put("scopes_supported", List.of("openid", "profile", "email", "groups"));
+    doc.put("response_types_supported", List.of("code"));
+    doc.put("response_modes_supported", List.of("query", "form_post"));
+    doc.put(
+        "grant_types_supported",
+        List.of(
+            "authorization_code",
+            "refresh_token",
+            "client_credentials",
+            TokenEndpoint.DEVICE_GRANT));
+    doc.put("subject_types_supported", List.of("public"));
+    doc.put("id_token_signing_alg_values_supported", SigningKeys.ALGORITHMS);
+    List<String> auth = List.of("client_secret_basic", "client_secret_post", "none");
+    doc.put("token_endpoint_auth_methods_supported", auth);
+    doc.put("introspection_endpoint_auth_methods_supported", auth.subList(0, 2));
+    doc.put("revocation_endpoint_auth_methods_supported", auth);
+    doc.put("code_challenge_methods_supported", List.of("S256"));
+    doc.put("prompt_values_supported", List.of("none", "login", "consent", "select_account"));
+    doc.put(
+        "claims_supported",
+        List.of(
+            "iss",
+            "sub",
+            "aud",
+            "exp",
+            "iat",
+            "auth_time",
+            "nonce",
+            "amr",
+            "azp",
+            "preferred_username",
+            "name",
+            "email",
+            "email_verified",
+            "groups"));
+    doc.put("authorization_response_iss_parameter_supported", true);
+    doc.put("request_parameter_supported", false);
+    doc.put("request_uri_parameter_supported", false);
+    doc.put("claims_parameter_supported", false);
+    try {
+      return Json.MAPPER.writeValueAsBytes(doc);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void json(ServerResponse res, byte[] body) {
+    res.header(HeaderValues.CONTENT_TYPE_JSON)
+        .header(HeaderNames.CACHE_CONTROL, "public, max-age=300")
+        .header(HeaderNames.create("Access-Control-Allow-Origin"), "*")
+        .send(body);
+  }
+
+  /** OIDC Core §5.3: the claims the token's scopes release, read from memory. */
+  private void userinfo(ServerRequest req, ServerResponse res) {
+    String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+    if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      bearerError(res, Status.UNAUTHORIZED_401, null, "a Bearer access token is required");
+      return;
+    }
+    Optional<AccessToken> token = grants.accessTokens().verify(header.substring(7).strip());
+    Principal principal = token.flatMap(AccessToken::userId).map(users::get).orElse(null);
+    if (token.isEmpty() || principal == null || principal.disabled()) {
+      bearerError(res, Status.UNAUTHORIZED_401, "invalid_token", "the access token is not valid");
+      return;
+    }
+    if (!token.get().scopes().contains("openid")) {
+      bearerError(res, Status.FORBIDDEN_403, "insufficient_scope", "the token lacks scope openid");
+      return;
+    }
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    Json.send(res, Status.OK_200, UserClaims.of(principal, token.get().scopes()));
+  }
+
+  private static void bearerError(
+      ServerResponse res, Status status, @Nullable String error, String description) {
+    res.header(
+        HeaderNames.WWW_AUTHENTICATE,
+        error == null
+            ? "Bearer realm=\"gatehouse\""
+            : "Bearer realm=\"gatehouse\", error=\"" + error + "\"");
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", error == null ? "invalid_request" : error);
+    body.put("error_description", description);
+    Json.send(res, status, body);
+  }
+
+  /**
+   * RP-initiated logout 1.0. With a valid {@code id_token_hint} for the signed-in user the session
+   * ends at once; otherwise the user confirms first, so that no third-party page can sign anyone
+   * out. A {@code post_logout_redirect_uri} must be registered for the client, exactly.
+   */
+  private void logout(ServerRequest req, ServerResponse res) {
+    Params p = Params.read(req);
+    String invalid = p.invalid();
+    if (invalid != null) {
+      pages.error(res, "invalid_request", invalid);
+      return;
+    }
+    String hint = p.get("id_token_hint");
+    JWTClaimsSet hinted = hint == null ? null : idTokenClaims(hint);
+    if (hint != null && hinted == null) {
+      pages.error(res, "invalid_request", "The id_token_hint was not issued here.");
+      return;
+    }
+    String clientId = p.get("client_id");
+    if (hinted != null) {
+      List<String> aud = hinted.getAudience();
+      if (clientId != null && !aud.contains(clientId)) {
+        pages.error(res, "invalid_request", "client_id does not match the id_token_hint.");
+        return;
+      }
+      clientId = aud.isEmpty() ? null : aud.get(0);
+    }
+    String target = p.get("post_logout_redirect_uri");
+    if (target != null) {
+      Client client = clientId == null ? null : clients.get(clientId);
+      if (client == null || !client.postLogoutRedirectUris().contains(target)) {
+        pages.error(
+            res,
+            "invalid_request",
+            "The post_logout_redirect_uri is not registered for this application.");
+        return;
+      }
+    }
+    String cookie = Pages.cookie(req, Cookies.SESSION);
+    ActiveSession session = cookie == null ? null : sessions.resolve(cookie);
+    boolean confirmed =
+        req.prologue().method() == io.helidon.http.Method.POST
+            && "yes".equals(p.get("confirm"))
+            && Pages.csrfValid(req, p);
+    boolean hintMatches =
+        hinted != null && session != null && session.userId().equals(hinted.getSubject());
+    if (session != null && !confirmed && !hintMatches) {
+      Map<String, String> fields = new LinkedHashMap<>();
+      for (String name :
+          List.of("id_token_hint", "post_logout_redirect_uri", "state", "client_id")) {
+        p.find(name).ifPresent(v -> fields.put(name, v));
+      }
+      pages.renderForm(req, res, Status.OK_200, "logout", Map.of("fields", fields, "done", false));
+      return;
+    }
+    if (cookie != null) {
+      sessions.end(cookie);
+      res.header(HeaderNames.SET_COOKIE, cookies.clear(Cookies.SESSION));
+    }
+    if (target != null) {
+      String state = p.get("state");
+      String location =
+          state == null
+              ? target
+              : target
+                  + (target.contains("?") ? "&" : "?")
+                  + "state="
+                  + URLEncoder.encode(state, StandardCharsets.UTF_8);
+      res.status(Status.SEE_OTHER_303).header(HeaderNames.LOCATION, location).send();
+      return;
+    }
+    pages.renderForm(req, res, Status.OK_200, "logout", Map.of("fields", Map.of(), "done", true));
+  }
+
+  /** The claims of an ID token signed here, expired or not (a hint may be old). */
+  private @Nullable JWTClaimsSet idTokenClaims(String token) {
+    Optional<SignedJWT> jwt = keys.verify(token);
+    if (jwt.isEmpty()) {
+      return null;
+    }
+    try {
+      JWTClaimsSet claims = jwt.get().getJWTClaimsSet();
+      return issuer.equals(claims.getIssuer()) && claims.getSubject() != null ? claims : null;
+    } catch (ParseException e) {
+      return null;
+    }
+  }
+
+  private void devicePage(ServerRequest req, ServerResponse res) {
+    String typed = req.query().first("user_code").orElse("");
+    ActiveSession session = signedIn(req);
+    if (session == null) {
+      String rd =
+          "/oidc/device"
+              + (typed.isEmpty()
+                  ? ""
+                  : "?user_code=" + URLEncoder.encode(typed, StandardCharsets.UTF_8));
+      res.status(Status.SEE_OTHER_303)
+          .header(
+              HeaderNames.LOCATION, "/login?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8))
+          .send();
+      return;
+    }
+    if (typed.isEmpty() || typed.length() > 64) {
+      device(req, res, Status.OK_200, "", "", List.of(), "", "");
+      return;
+    }
+    Optional<Grants.PendingDevice> pending = grants.pendingDevice(typed);
+    Client client = pending.map(d -> clients.get(d.clientId())).orElse(null);
+    if (pending.isEmpty() || client == null) {
+      device(
+          req, res, Status.BAD_REQUEST_400, typed, "", List.of(), "", "Unknown or expired code.");
+      return;
+    }
+    device(
+        req,
+        res,
+        Status.OK_200,
+        pending.get().userCode(),
+        client.name(),
+        pending.get().scopes(),
+        "",
+        "");
+  }
+
+  private void deviceDecision(ServerRequest req, ServerResponse res) {
+    Params form = Params.form(req);
+    ActiveSession session = signedIn(req);
+    if (session == null || form.invalid() != null || !Pages.csrfValid(req, form)) {
+      device(
+          req,
+          res,
+          Status.FORBIDDEN_403,
+          "",
+          "",
+          List.of(),
+          "",
+          "Your form expired or you are signed out; please try again.");
+      return;
+    }
+    boolean allow = "allow".equals(form.get("decision"));
+    String userCode = form.find("user_code").orElse("");
+    boolean decided =
+        grants.decideDevice(userCode, session.userId(), session.createdAt().toEpochMilli(), allow);
+    if (!decided) {
+      device(req, res, Status.BAD_REQUEST_400, "", "", List.of(), "", "Unknown or expired code.");
+      return;
+    }
+    device(
+        req,
+        res,
+        Status.OK_200,
+        "",
+        "",
+        List.of(),
+        allow
+            ? "The device is connected. You can close this page."
+            : "The request was denied. Nothing was shared.",
+        "");
+  }
+
+  private void device(
+      ServerRequest req,
+      ServerResponse res,
+      Status status,
+      String userCode,
+      String clientName,
+      List<String> scopes,
+      String message,
+      String error) {
+    pages.renderForm(
+        req,
+        res,
+        status,
+        "device",
+        Map.of(
+            "userCode",
+            userCode,
+            "clientName",
+            clientName,
+            "scopes",
+            scopes,
+            "message",
+            message,
+            "error",
+            error));
+  }
+
+  private @Nullable ActiveSession signedIn(ServerRequest req) {
+    String cookie = Pages.cookie(req, Cookies.SESSION);
+    ActiveSession session = cookie == null ? null : sessions.resolve(cookie);
+    if (session == null) {
+      return null;
+    }
+    Principal principal = users.get(session.userId());
+    return principal == null || principal.disabled() ? null : session;
+  }
+}

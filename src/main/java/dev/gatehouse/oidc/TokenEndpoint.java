@@ -1,0 +1,303 @@
+package dev.gatehouse.oidc;
+
+import dev.gatehouse.client.Client;
+import dev.gatehouse.client.ClientDirectory;
+import dev.gatehouse.token.Grants;
+import dev.gatehouse.token.Outcome;
+import dev.gatehouse.token.TokenSet;
+import dev.gatehouse.web.Json;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The back-channel endpoints a client calls with its credentials: token, device authorization,
+ * introspection and revocation. Every error is RFC 6749 §5.2 JSON; every answer is {@code
+ * no-store}. Client authentication: client_secret_basic, client_secret_post, or none for public
+ * clients.
+ */
+final class TokenEndpoint {
+  static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+
+  private final ClientDirectory clients;
+  private final Grants grants;
+  private final String issuer;
+
+  TokenEndpoint(ClientDirectory clients, Grants grants, String issuer) {
+    this.clients = clients;
+    this.grants = grants;
+    this.issuer = issuer;
+  }
+
+  /** A client that failed to authenticate, or a request that could not be read. */
+  private static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final Status status;
+    final String error;
+    final boolean basic;
+
+    Refused(Status status, String error, String description, boolean basic) {
+      super(description, null, false, false);
+      this.status = status;
+      this.error = error;
+      this.basic = basic;
+    }
+  }
+
+  void token(ServerRequest req, ServerResponse res) {
+    guarded(
+        res,
+        () -> {
+          Params p = params(req);
+          Client client = authenticate(req, p, false);
+          String grantType = p.get("grant_type");
+          if (grantType == null) {
+            throw invalid("grant_type is required");
+          }
+          if (!List.of("authorization_code", "refresh_token", "client_credentials", DEVICE_GRANT)
+              .contains(grantType)) {
+            throw new Refused(
+                Status.BAD_REQUEST_400,
+                "unsupported_grant_type",
+                "grant_type " + grantType + " is not supported",
+                false);
+          }
+          if (!client.grantTypes().contains(grantType)) {
+            throw new Refused(
+                Status.BAD_REQUEST_400,
+                "unauthorized_client",
+                "this client may not use " + grantType,
+                false);
+          }
+          Outcome outcome =
+              switch (grantType) {
+                case "authorization_code" ->
+                    grants.exchangeCode(
+                        client,
+                        required(p, "code"),
+                        required(p, "redirect_uri"),
+                        p.get("code_verifier"));
+                case "refresh_token" ->
+                    grants.refresh(client, required(p, "refresh_token"), narrowed(p, client));
+                case "client_credentials" -> {
+                  List<String> scopes = narrowed(p, client);
+                  yield grants.clientCredentials(client, scopes == null ? client.scopes() : scopes);
+                }
+                default -> grants.pollDevice(client, required(p, "device_code"));
+              };
+          switch (outcome) {
+            case Outcome.Issued issued -> send(res, Status.OK_200, body(issued.tokens()));
+            case Outcome.Refused refused -> sendError(res, refused.error(), refused.description());
+          }
+        });
+  }
+
+  void deviceAuthorization(ServerRequest req, ServerResponse res, String verificationUri) {
+    guarded(
+        res,
+        () -> {
+          Params p = params(req);
+          Client client = authenticate(req, p, false);
+          if (!client.grantTypes().contains(DEVICE_GRANT)) {
+            throw new Refused(
+                Status.BAD_REQUEST_400,
+                "unauthorized_client",
+                "this client may not use the device flow",
+                false);
+          }
+          List<String> scopes = narrowed(p, client);
+          Grants.DeviceStart start =
+              grants.startDevice(client, scopes == null ? client.scopes() : scopes);
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("device_code", start.deviceCode());
+          body.put("user_code", start.userCode());
+          body.put("verification_uri", verificationUri);
+          body.put("verification_uri_complete", verificationUri + "?user_code=" + start.userCode());
+          body.put("expires_in", start.expiresIn());
+          body.put("interval", start.interval());
+          send(res, Status.OK_200, body);
+        });
+  }
+
+  void introspect(ServerRequest req, ServerResponse res) {
+    guarded(
+        res,
+        () -> {
+          Params p = params(req);
+          Client client = authenticate(req, p, true);
+          Map<String, Object> body =
+              new LinkedHashMap<>(grants.introspect(client, required(p, "token")));
+          if (Boolean.TRUE.equals(body.get("active"))) {
+            body.put("iss", issuer);
+          }
+          send(res, Status.OK_200, body);
+        });
+  }
+
+  void revoke(ServerRequest req, ServerResponse res) {
+    guarded(
+        res,
+        () -> {
+          Params p = params(req);
+          Client client = authenticate(req, p, false);
+          var refused = grants.revoke(client, required(p, "token"));
+          if (refused.isPresent()) {
+            sendError(res, refused.get().error(), refused.get().description());
+            return;
+          }
+          res.status(Status.OK_200).header(HeaderNames.CACHE_CONTROL, "no-store").send();
+        });
+  }
+
+  private static void guarded(ServerResponse res, Runnable handler) {
+    try {
+      handler.run();
+    } catch (Refused e) {
+      if (e.basic) {
+        res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"gatehouse\"");
+      }
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("error", e.error);
+      body.put("error_description", String.valueOf(e.getMessage()));
+      send(res, e.status, body);
+    }
+  }
+
+  private static Params params(ServerRequest req) {
+    Params p = Params.form(req);
+    String invalid = p.invalid();
+    if (invalid != null) {
+      throw invalid(invalid);
+    }
+    return p;
+  }
+
+  /**
+   * The client behind the request. {@code confidentialOnly}: public clients may not call (as for
+   * introspection, which would otherwise let anyone probe tokens).
+   */
+  private Client authenticate(ServerRequest req, Params p, boolean confidentialOnly) {
+    String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
+    String postedSecret = p.get("client_secret");
+    String postedId = p.get("client_id");
+    if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      if (postedSecret != null) {
+        throw invalid("use one client authentication method, not two");
+      }
+      String[] pair = basic(header.substring(6).strip());
+      if (pair == null) {
+        throw unauthenticated("malformed Basic credentials", true);
+      }
+      if (postedId != null && !postedId.equals(pair[0])) {
+        throw invalid("client_id differs from the authenticated client");
+      }
+      Client client = clients.authenticate(pair[0], pair[1]);
+      if (client == null) {
+        throw unauthenticated("client authentication failed", true);
+      }
+      return client;
+    }
+    if (postedId == null) {
+      throw unauthenticated("client authentication is required", false);
+    }
+    if (postedSecret != null) {
+      Client client = clients.authenticate(postedId, postedSecret);
+      if (client == null) {
+        throw unauthenticated("client authentication failed", false);
+      }
+      return client;
+    }
+    Client client = postedId.length() > 128 ? null : clients.get(postedId);
+    if (client == null || !client.publicClient() || confidentialOnly) {
+      throw unauthenticated("client authentication failed", false);
+    }
+    return client;
+  }
+
+  /** RFC 6749 §2.3.1: both halves are form-urlencoded before being joined with a colon. */
+  private static String @Nullable [] basic(String encoded) {
+    try {
+      String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+      int colon = decoded.indexOf(':');
+      if (colon <= 0) {
+        return null;
+      }
+      return new String[] {
+        URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+        URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)
+      };
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** The requested scope, each allowed for the client; null when none was requested. */
+  private static @Nullable List<String> narrowed(Params p, Client client) {
+    String scope = p.get("scope");
+    if (scope == null) {
+      return null;
+    }
+    List<String> scopes = List.copyOf(new LinkedHashSet<>(Arrays.asList(scope.trim().split(" +"))));
+    for (String s : scopes) {
+      if (!client.scopes().contains(s)) {
+        throw new Refused(
+            Status.BAD_REQUEST_400, "invalid_scope", "scope " + s + " is not allowed", false);
+      }
+    }
+    return scopes;
+  }
+
+  private static String required(Params p, String name) {
+    String value = p.get(name);
+    if (value == null) {
+      throw invalid(name + " is required");
+    }
+    return value;
+  }
+
+  private static Refused invalid(String description) {
+    return new Refused(Status.BAD_REQUEST_400, "invalid_request", description, false);
+  }
+
+  private static Refused unauthenticated(String description, boolean basic) {
+    return new Refused(Status.UNAUTHORIZED_401, "invalid_client", description, basic);
+  }
+
+  private static Map<String, Object> body(TokenSet tokens) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("access_token", tokens.accessToken());
+    body.put("token_type", tokens.tokenType());
+    body.put("expires_in", tokens.expiresIn());
+    if (tokens.refreshToken() != null) {
+      body.put("refresh_token", tokens.refreshToken());
+    }
+    if (tokens.idToken() != null) {
+      body.put("id_token", tokens.idToken());
+    }
+    body.put("scope", tokens.scope());
+    return body;
+  }
+
+  private static void sendError(ServerResponse res, String error, String description) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", error);
+    body.put("error_description", description);
+    send(res, Status.BAD_REQUEST_400, body);
+  }
+
+  static void send(ServerResponse res, Status status, Map<String, Object> body) {
+    res.header(HeaderNames.CACHE_CONTROL, "no-store")
+        .header(HeaderNames.create("Pragma"), "no-cache");
+    Json.send(res, status, body);
+  }
+}
