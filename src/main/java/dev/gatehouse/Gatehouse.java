@@ -58,8 +58,13 @@ public final class Gatehouse implements AutoCloseable {
   // less (docs/memory.md), this leaves room for bursts.
   private static final long BASE_HEAP = 64L << 20;
 
-  /** Tables of short-lived data, kept under {@code [storage] ephemeral_log_sync}. */
-  private static final Set<String> EPHEMERAL_TABLES = Set.of("sessions", "pairing_codes");
+  /**
+   * Tables of short-lived data, kept under {@code [storage] ephemeral_log_sync}. Only tables that
+   * nothing reads through the read pool belong here: in memory they are the writer's alone. Device
+   * codes are polled through the pool, so they stay on disk (written as ephemeral).
+   */
+  private static final Set<String> EPHEMERAL_TABLES =
+      Set.of("sessions", "pairing_codes", "authorization_codes");
 
   private final Store store;
   private final Events events;

@@ -4,6 +4,7 @@ import dev.gatehouse.client.Client;
 import dev.gatehouse.crypto.Secrets;
 import dev.gatehouse.event.Events;
 import dev.gatehouse.signing.SigningKeys;
+import dev.gatehouse.store.DataClass;
 import dev.gatehouse.store.Reads;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Writer;
@@ -123,6 +124,7 @@ public final class Grants {
     String code = secrets.generate("");
     long now = clock.millis();
     writer.write(
+        DataClass.EPHEMERAL,
         tx -> {
           tx.update(
               "DELETE FROM authorization_codes WHERE expires_at < ?", now - KEEP_USED_CODES_MILLIS);
@@ -354,6 +356,7 @@ public final class Grants {
     String userCode = userCode();
     long now = clock.millis();
     writer.write(
+        DataClass.EPHEMERAL,
         tx -> {
           tx.update("DELETE FROM device_codes WHERE expires_at < ?", now);
           return tx.update(
@@ -391,6 +394,7 @@ public final class Grants {
     String userCode = normalise(typed);
     long now = clock.millis();
     return writer.write(
+        DataClass.EPHEMERAL,
         tx ->
             tx.update(
                     "UPDATE device_codes SET status = ?, user_id = ?, auth_time = ? WHERE"
