@@ -184,6 +184,7 @@ public final class OidcRoutes implements HttpService {
 
   private static void bearerError(
       ServerResponse res, Status status, @Nullable String error, String description) {
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
     res.header(
         HeaderNames.WWW_AUTHENTICATE,
         error == null

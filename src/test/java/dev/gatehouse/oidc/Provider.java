@@ -15,18 +15,20 @@ final class Provider {
   private Provider() {}
 
   static TestGatehouse start(Path dir) {
+    return start(dir, Map.of());
+  }
+
+  static TestGatehouse start(Path dir, Map<String, String> env) {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    TestGatehouse gh =
-        TestGatehouse.start(
-            dir,
-            Map.of(
-                "GATEHOUSE_SERVER_LISTEN", "127.0.0.1:" + port,
-                "GATEHOUSE_SERVER_PUBLIC_URL", "http://127.0.0.1:" + port));
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("GATEHOUSE_SERVER_LISTEN", "127.0.0.1:" + port);
+    all.put("GATEHOUSE_SERVER_PUBLIC_URL", "http://127.0.0.1:" + port);
+    TestGatehouse gh = TestGatehouse.start(dir, all);
     gh.post("/api/admin/groups", "{\"name\":\"staff\"}");
     var alice =
         gh.post(
@@ -39,6 +41,27 @@ final class Provider {
       throw new IllegalStateException(alice.body());
     }
     return gh;
+  }
+
+  /**
+   * Runs authorize for a first-party client (no consent) as a signed-in browser and returns the
+   * code from the redirect.
+   */
+  static String code(Browser browser, String clientId, String redirectUri, String challenge) {
+    String authorize =
+        "/oidc/authorize?response_type=code&scope=openid&state=s&client_id="
+            + clientId
+            + "&redirect_uri="
+            + java.net.URLEncoder.encode(redirectUri, java.nio.charset.StandardCharsets.UTF_8)
+            + "&code_challenge_method=S256&code_challenge="
+            + challenge;
+    var first = browser.get(authorize);
+    String location = Browser.location(first);
+    if (location.startsWith("/login")) {
+      location = Browser.location(browser.signIn(location, "alice", PASSWORD));
+      location = Browser.location(browser.get(location));
+    }
+    return Browser.query(location).get("code");
   }
 
   /** Creates a client from JSON and returns the response (with client_secret when confidential). */
