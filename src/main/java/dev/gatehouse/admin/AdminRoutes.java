@@ -246,7 +246,7 @@ public final class AdminRoutes implements HttpService {
   }
 
   private void listKeys(ServerRequest req, ServerResponse res) {
-    ok(res, java.util.Map.of("items", signingKeys.list()));
+    page(req, res, (limit, offset) -> Listing.of(signingKeys.list(), limit, offset));
   }
 
   /**
