@@ -19,6 +19,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.gatehouse.crypto.CpuPool;
 import dev.gatehouse.event.Events;
 import dev.gatehouse.store.Reads;
 import dev.gatehouse.store.Writer;
@@ -58,6 +59,9 @@ import org.jspecify.annotations.Nullable;
 public final class SigningKeys {
   /** No token Gatehouse signs lives longer than this (client lifetimes are capped to it). */
   public static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(1);
+
+  private final CpuPool signers =
+      new CpuPool("jwt-signer", Runtime.getRuntime().availableProcessors());
 
   public static final List<String> ALGORITHMS = List.of("RS256", "ES256", "EdDSA");
 
@@ -177,11 +181,16 @@ public final class SigningKeys {
                 .type(new JOSEObjectType(typ))
                 .build(),
             claims);
-    try {
-      jwt.sign(key.signer());
-    } catch (JOSEException e) {
-      throw new IllegalStateException("signing failed", e);
-    }
+    // A signature costs about a millisecond of CPU (RS256): off the carriers, see CpuPool.
+    signers.run(
+        () -> {
+          try {
+            jwt.sign(key.signer());
+            return jwt;
+          } catch (JOSEException e) {
+            throw new IllegalStateException("signing failed", e);
+          }
+        });
     return jwt.serialize();
   }
 
