@@ -139,9 +139,20 @@ public final class ApiKeys {
                 q.count("SELECT COUNT(*) FROM api_keys")));
   }
 
+  /**
+   * Deletes a key, except the last unexpired admin key: the admin API is reached only with one, so
+   * deleting it would lock every administrator out.
+   */
   public void delete(String id) {
+    long now = clock.millis();
     writer.write(
         tx -> {
+          String live = "role = 'admin' AND (expires_at IS NULL OR expires_at > ?)";
+          if (tx.count("SELECT COUNT(*) FROM api_keys WHERE id = ? AND " + live, id, now) > 0
+              && tx.count("SELECT COUNT(*) FROM api_keys WHERE " + live, now) == 1) {
+            throw new Failure.Conflict(
+                "id", "the last admin API key cannot be deleted; create another admin key first");
+          }
           if (tx.update("DELETE FROM api_keys WHERE id = ?", id) == 0) {
             throw new Failure.NotFound("no API key with id " + id);
           }
