@@ -131,6 +131,11 @@ class EveryEndpointAnswersBadInputWithItsProtocolErrorTest {
             OK_AUTHZ.replace("state=xyz", "state=" + LONG.substring(0, 1500)),
             303,
             "invalid_request"),
+        get(
+            "oversized login_hint",
+            OK_AUTHZ + "&login_hint=" + LONG.substring(0, 300),
+            303,
+            "invalid_request"),
         get("request object", OK_AUTHZ + "&request=eyJ.e30.x", 303, "request_not_supported"),
         get("bad response_mode", OK_AUTHZ + "&response_mode=fragment", 303, "invalid_request"),
         post(
