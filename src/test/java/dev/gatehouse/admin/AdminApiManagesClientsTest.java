@@ -3,6 +3,7 @@ package dev.gatehouse.admin;
 import static dev.gatehouse.admin.AdminCalls.assertError;
 import static dev.gatehouse.admin.AdminCalls.assertNeedsKey;
 import static dev.gatehouse.admin.AdminCalls.column;
+import static dev.gatehouse.admin.AdminCalls.storedDigest;
 import static dev.gatehouse.admin.AdminCalls.total;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,11 +40,6 @@ class AdminApiManagesClientsTest {
             "{\"client_id\":\"" + clientId + "\",\"redirect_uris\":[\"https://app.test/cb\"]}");
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     return created.json();
-  }
-
-  private static String storedDigest(String clientId) {
-    return column(gh, "SELECT secret_digest FROM clients WHERE client_id = ?", clientId)
-        .orElseThrow();
   }
 
   @Test
@@ -117,7 +113,7 @@ class AdminApiManagesClientsTest {
   void secretIsStoredOnlyAsItsSha256Digest() {
     String secret = create("digested").get("client_secret").asText();
 
-    String stored = storedDigest("digested");
+    String stored = storedDigest(gh, "digested");
 
     assertThat(stored).isNotEqualTo(secret).doesNotContain(secret).hasSize(64);
     assertThat(stored).isEqualTo(Secrets.digest(secret));
@@ -133,7 +129,7 @@ class AdminApiManagesClientsTest {
     String fresh = rotated.json().get("client_secret").asText();
     assertThat(fresh).startsWith("gh_cs_").isNotEqualTo(old);
     assertThat(rotated.json().get("client_id").asText()).isEqualTo("rotated");
-    assertThat(storedDigest("rotated")).isEqualTo(Secrets.digest(fresh));
+    assertThat(storedDigest(gh, "rotated")).isEqualTo(Secrets.digest(fresh));
     assertThat(gh.get("/api/admin/clients/rotated").body())
         .doesNotContain("client_secret\"", "gh_cs_");
   }
@@ -199,7 +195,7 @@ class AdminApiManagesClientsTest {
     assertThat(patched.json().get("redirect_uris")).isEqualTo(client.get("redirect_uris"));
     assertThat(patched.body()).doesNotContain("client_secret\"", "gh_cs_");
     assertThat(gh.get("/api/admin/clients/patched").json()).isEqualTo(patched.json());
-    assertThat(storedDigest("patched"))
+    assertThat(storedDigest(gh, "patched"))
         .isEqualTo(Secrets.digest(client.get("client_secret").asText()));
   }
 
@@ -277,7 +273,7 @@ class AdminApiManagesClientsTest {
 
     assertThat(total(gh, "/api/admin/clients")).isEqualTo(before);
     assertThat(gh.get("/api/admin/clients/taken").json().get("name").asText()).isEqualTo("taken");
-    assertThat(storedDigest("taken")).isEqualTo(Secrets.digest(secret));
+    assertThat(storedDigest(gh, "taken")).isEqualTo(Secrets.digest(secret));
   }
 
   @Test
@@ -314,6 +310,6 @@ class AdminApiManagesClientsTest {
 
     assertThat(total(gh, "/api/admin/clients")).isEqualTo(before);
     assertThat(gh.get(path).json()).isEqualTo(client);
-    assertThat(storedDigest("guarded")).isEqualTo(Secrets.digest(secret));
+    assertThat(storedDigest(gh, "guarded")).isEqualTo(Secrets.digest(secret));
   }
 }

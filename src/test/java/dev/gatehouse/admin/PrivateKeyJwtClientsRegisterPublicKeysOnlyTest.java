@@ -1,7 +1,7 @@
 package dev.gatehouse.admin;
 
 import static dev.gatehouse.admin.AdminCalls.assertError;
-import static dev.gatehouse.admin.AdminCalls.column;
+import static dev.gatehouse.admin.AdminCalls.storedDigest;
 import static dev.gatehouse.admin.AdminCalls.total;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,11 +55,6 @@ class PrivateKeyJwtClientsRegisterPublicKeysOnlyTest {
         + "}";
   }
 
-  private static String digest(String clientId) {
-    return column(gh, "SELECT secret_digest FROM clients WHERE client_id = ?", clientId)
-        .orElseThrow();
-  }
-
   @Test
   void privateKeyJwtClientKeepsItsPublicKeysAndHasNoSecret() {
     TestGatehouse.Response created =
@@ -80,7 +75,7 @@ class PrivateKeyJwtClientsRegisterPublicKeysOnlyTest {
     assertThat(client.path("jwks").path("keys").get(0).get("n").asText())
         .isEqualTo(rsa.getModulus().toString());
     assertThat(gh.get("/api/admin/clients/signed").json()).isEqualTo(client);
-    assertThat(digest("signed")).isEmpty();
+    assertThat(storedDigest(gh, "signed")).isEmpty();
     assertError(
         gh.post("/api/admin/clients/signed/secret", ""),
         400,
@@ -99,7 +94,7 @@ class PrivateKeyJwtClientsRegisterPublicKeysOnlyTest {
         400,
         "invalid_request",
         "jwks");
-    assertThat(digest("switcher"))
+    assertThat(storedDigest(gh, "switcher"))
         .isEqualTo(Secrets.digest(created.json().get("client_secret").asText()));
 
     TestGatehouse.Response signed =
@@ -111,15 +106,15 @@ class PrivateKeyJwtClientsRegisterPublicKeysOnlyTest {
     assertThat(signed.status()).as(signed.body()).isEqualTo(200);
     assertThat(signed.json().path("jwks").path("keys").get(0).get("kid").asText())
         .isEqualTo("ec-1");
-    assertThat(digest("switcher")).isEmpty();
+    assertThat(storedDigest(gh, "switcher")).isEmpty();
 
     TestGatehouse.Response back =
         gh.patch(path, "{\"token_endpoint_auth_method\":\"client_secret_post\"}");
     assertThat(back.status()).as(back.body()).isEqualTo(200);
     assertThat(back.json().has("jwks")).isFalse();
-    assertThat(digest("switcher")).isEmpty();
+    assertThat(storedDigest(gh, "switcher")).isEmpty();
     String fresh = gh.post(path + "/secret", "").json().get("client_secret").asText();
-    assertThat(digest("switcher")).isEqualTo(Secrets.digest(fresh));
+    assertThat(storedDigest(gh, "switcher")).isEqualTo(Secrets.digest(fresh));
   }
 
   @Test
