@@ -10,6 +10,7 @@
 #   BURSTS=5                          bursts of 40 requests, each with a fresh session and cold app
 #   GH_JARS="name:path ..."           compare builds in one run (default: current:target/gatehouse.jar)
 #   GH_OPTS_<name>="..."              extra JVM flags for one of them (compare flags in one run)
+#   GH_ENV_<name>="K=V ..."           extra environment (config overrides) for one of them
 #   GATEHOUSE_JAVA_OPTS               appended to the launcher's default JVM flags, as ./gatehouse does
 #   KEEP=1                            keep the temp dir
 #
@@ -72,9 +73,10 @@ for spec in $GH_JARS; do
   name=${spec%%:*} jar=${spec#*:}
   cp -r "$TMP/data" "$TMP/data-$name"
   port=$(free_port)
-  opts_var="GH_OPTS_$name"
+  opts_var="GH_OPTS_$name" env_var="GH_ENV_$name"
+  # shellcheck disable=SC2086
   GATEHOUSE_JAVA_OPTS="${GATEHOUSE_JAVA_OPTS:-} ${!opts_var:-}" \
-    gh_start "$TMP/data-$name" "$port" "$jar" "${CHEAP_ARGON2[@]}"
+    gh_start "$TMP/data-$name" "$port" "$jar" "${CHEAP_ARGON2[@]}" ${!env_var:-}
   PIDS+=("$GH_PID")
   GH_PIDOF[$name]=$GH_PID
   GH_URL[$name]="http://127.0.0.1:$port/api/authz/forward-auth"

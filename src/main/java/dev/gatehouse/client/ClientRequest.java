@@ -2,6 +2,7 @@ package dev.gatehouse.client;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** A client as the admin API sends it; on update, null leaves a field unchanged. */
@@ -16,6 +17,8 @@ public record ClientRequest(
     @Nullable Boolean firstParty,
     @Nullable Boolean requirePkce,
     @Nullable String signingAlg,
+    @Nullable String tokenEndpointAuthMethod,
+    @Nullable Map<String, Object> jwks,
     @Nullable Integer accessTokenLifetimeSeconds,
     @Nullable Integer idTokenLifetimeSeconds,
     @Nullable Integer refreshTokenLifetimeSeconds) {}

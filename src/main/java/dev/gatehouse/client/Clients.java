@@ -29,13 +29,27 @@ public final class Clients {
           "client_credentials",
           "urn:ietf:params:oauth:grant-type:device_code");
   private static final Set<String> ALGS = Set.of("RS256", "ES256", "EdDSA");
+
+  /**
+   * How clients may authenticate at the back-channel endpoints (RFC 7591 names). The two secret
+   * methods are accepted interchangeably for a client registered with either.
+   */
+  public static final List<String> AUTH_METHODS =
+      List.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none");
+
+  /** The JWS algorithms a {@code private_key_jwt} client may sign its assertions with. */
+  public static final List<String> ASSERTION_ALGORITHMS = ClientKeys.ALGORITHMS;
+
+  static final String PRIVATE_KEY_JWT = "private_key_jwt";
+
   private static final Pattern SCOPE = Pattern.compile("^[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}$");
   private static final List<String> DEFAULT_GRANTS = List.of("authorization_code", "refresh_token");
   private static final List<String> DEFAULT_SCOPES = List.of("openid", "profile", "email");
   private static final String COLUMNS =
       "client_id, name, redirect_uris, post_logout_redirect_uris, grant_types, scopes,"
-          + " public_client, first_party, require_pkce, signing_alg, access_token_lifetime_seconds,"
-          + " id_token_lifetime_seconds, refresh_token_lifetime_seconds, created_at, updated_at";
+          + " public_client, first_party, require_pkce, signing_alg, token_endpoint_auth_method,"
+          + " jwks, access_token_lifetime_seconds, id_token_lifetime_seconds,"
+          + " refresh_token_lifetime_seconds, created_at, updated_at";
   private static final RowMapper<Client> ROW =
       row ->
           new Client(
@@ -49,11 +63,13 @@ public final class Clients {
               row.getBoolean(8),
               row.getBoolean(9),
               row.getString(10),
-              row.getInt(11),
-              row.getInt(12),
+              row.getString(11),
+              row.getString(12),
               row.getInt(13),
-              Instant.ofEpochMilli(row.getLong(14)),
-              Instant.ofEpochMilli(row.getLong(15)));
+              row.getInt(14),
+              row.getInt(15),
+              Instant.ofEpochMilli(row.getLong(16)),
+              Instant.ofEpochMilli(row.getLong(17)));
 
   private final Writer writer;
   private final Reads reads;
@@ -87,12 +103,15 @@ public final class Clients {
     List<String> logoutUris = uris("post_logout_redirect_uris", r.postLogoutRedirectUris());
     List<String> scopes = scopes(r.scopes() == null ? DEFAULT_SCOPES : r.scopes());
     String alg = alg(r.signingAlg() == null ? "RS256" : r.signingAlg());
+    String method = authMethod(r.tokenEndpointAuthMethod(), isPublic);
+    ClientKeys keys = r.jwks() == null ? null : ClientKeys.parse(r.jwks());
+    String jwks = jwks(method, keys, null);
     int accessTtl = lifetime("access_token_lifetime_seconds", r.accessTokenLifetimeSeconds(), 600);
     int idTtl = lifetime("id_token_lifetime_seconds", r.idTokenLifetimeSeconds(), 600);
     int refreshTtl =
         refreshLifetime(
             r.refreshTokenLifetimeSeconds() == null ? 2_592_000 : r.refreshTokenLifetimeSeconds());
-    String secret = isPublic ? null : secrets.generate("gh_cs_");
+    String secret = usesSecret(method) ? secrets.generate("gh_cs_") : null;
     String digest = secret == null ? "" : Secrets.digest(secret);
     Client client =
         writer.write(
@@ -103,10 +122,11 @@ public final class Clients {
               long now = clock.millis();
               tx.update(
                   "INSERT INTO clients (client_id, name, secret_digest, public_client, first_party,"
-                      + " require_pkce, signing_alg, redirect_uris, post_logout_redirect_uris,"
-                      + " grant_types, scopes, access_token_lifetime_seconds,"
-                      + " id_token_lifetime_seconds, refresh_token_lifetime_seconds, created_at,"
-                      + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      + " require_pkce, signing_alg, token_endpoint_auth_method, jwks,"
+                      + " redirect_uris, post_logout_redirect_uris, grant_types, scopes,"
+                      + " access_token_lifetime_seconds, id_token_lifetime_seconds,"
+                      + " refresh_token_lifetime_seconds, created_at, updated_at)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   clientId,
                   name,
                   digest,
@@ -114,6 +134,8 @@ public final class Clients {
                   Boolean.TRUE.equals(r.firstParty()),
                   isPublic || !Boolean.FALSE.equals(r.requirePkce()),
                   alg,
+                  method,
+                  jwks,
                   join(redirects),
                   join(logoutUris),
                   join(grants),
@@ -145,6 +167,7 @@ public final class Clients {
             : uris("post_logout_redirect_uris", r.postLogoutRedirectUris());
     List<String> scopes = r.scopes() == null ? null : scopes(r.scopes());
     String alg = r.signingAlg() == null ? null : alg(r.signingAlg());
+    ClientKeys keys = r.jwks() == null ? null : ClientKeys.parse(r.jwks());
     Integer accessTtl =
         r.accessTokenLifetimeSeconds() == null
             ? null
@@ -173,12 +196,21 @@ public final class Clients {
             throw new Failure.Invalid(
                 "redirect_uris", "authorization_code needs at least one redirect URI");
           }
+          String method =
+              r.tokenEndpointAuthMethod() == null
+                  ? c.tokenEndpointAuthMethod()
+                  : authMethod(r.tokenEndpointAuthMethod(), c.publicClient());
+          String jwks = jwks(method, keys, c.jwks());
+          if (method.equals(PRIVATE_KEY_JWT) && usesSecret(c.tokenEndpointAuthMethod())) {
+            // A client that now signs with keys loses its secret; switching back needs a new one.
+            tx.update("UPDATE clients SET secret_digest = '' WHERE client_id = ?", clientId);
+          }
           tx.update(
               "UPDATE clients SET name = ?, redirect_uris = ?, post_logout_redirect_uris = ?,"
                   + " grant_types = ?, scopes = ?, first_party = ?, require_pkce = ?,"
-                  + " signing_alg = ?, access_token_lifetime_seconds = ?,"
-                  + " id_token_lifetime_seconds = ?, refresh_token_lifetime_seconds = ?,"
-                  + " updated_at = ? WHERE client_id = ?",
+                  + " signing_alg = ?, token_endpoint_auth_method = ?, jwks = ?,"
+                  + " access_token_lifetime_seconds = ?, id_token_lifetime_seconds = ?,"
+                  + " refresh_token_lifetime_seconds = ?, updated_at = ? WHERE client_id = ?",
               name != null ? name : c.name(),
               join(newRedirects),
               join(logoutUris != null ? logoutUris : c.postLogoutRedirectUris()),
@@ -187,6 +219,8 @@ public final class Clients {
               r.firstParty() != null ? r.firstParty() : c.firstParty(),
               r.requirePkce() != null ? r.requirePkce() : c.requirePkce(),
               alg != null ? alg : c.signingAlg(),
+              method,
+              jwks,
               accessTtl != null ? accessTtl : c.accessTokenLifetimeSeconds(),
               idTtl != null ? idTtl : c.idTokenLifetimeSeconds(),
               refreshTtl != null ? refreshTtl : c.refreshTokenLifetimeSeconds(),
@@ -205,6 +239,11 @@ public final class Clients {
               Client c = load(tx, clientId).orElseThrow(() -> notFound(clientId));
               if (c.publicClient()) {
                 throw new Failure.Invalid("client_id", "public clients have no secret");
+              }
+              if (!usesSecret(c.tokenEndpointAuthMethod())) {
+                throw new Failure.Invalid(
+                    "token_endpoint_auth_method",
+                    "private_key_jwt clients have no secret; they sign with their jwks");
               }
               tx.update(
                   "UPDATE clients SET secret_digest = ?, updated_at = ? WHERE client_id = ?",
@@ -292,6 +331,53 @@ public final class Clients {
     return List.copyOf(new java.util.LinkedHashSet<>(values));
   }
 
+  /** The method asked for, or the default: a secret when confidential, nothing when public. */
+  private static String authMethod(@Nullable String value, boolean isPublic) {
+    String field = "token_endpoint_auth_method";
+    if (value == null) {
+      return isPublic ? "none" : "client_secret_basic";
+    }
+    if (value.equals("client_secret_jwt")) {
+      throw new Failure.Invalid(
+          field,
+          "client_secret_jwt is not supported: secrets are stored only as digests, so Gatehouse"
+              + " cannot check an HMAC keyed with one; use private_key_jwt");
+    }
+    if (!AUTH_METHODS.contains(value)) {
+      throw new Failure.Invalid(field, field + " must be one of " + AUTH_METHODS);
+    }
+    if (isPublic != value.equals("none")) {
+      throw new Failure.Invalid(
+          field, isPublic ? "public clients use none" : "none is only for public clients");
+    }
+    return value;
+  }
+
+  /**
+   * The JWK Set to store: the new keys, else the stored ones; a {@code private_key_jwt} client must
+   * have some and no other client may.
+   */
+  private static @Nullable String jwks(
+      String method, @Nullable ClientKeys keys, @Nullable String stored) {
+    if (!method.equals(PRIVATE_KEY_JWT)) {
+      if (keys != null) {
+        throw new Failure.Invalid("jwks", "jwks is only for private_key_jwt clients");
+      }
+      return null;
+    }
+    if (keys != null) {
+      return keys.json();
+    }
+    if (stored == null) {
+      throw new Failure.Invalid("jwks", "private_key_jwt needs jwks, the client's public keys");
+    }
+    return stored;
+  }
+
+  static boolean usesSecret(String method) {
+    return method.startsWith("client_secret_");
+  }
+
   private static String alg(String value) {
     if (!ALGS.contains(value)) {
       throw new Failure.Invalid("signing_alg", "signing_alg must be one of RS256, ES256, EdDSA");
@@ -326,7 +412,7 @@ public final class Clients {
         q ->
             q.list(
                 "SELECT " + COLUMNS + ", secret_digest FROM clients",
-                row -> new ClientDirectory.Entry(ROW.map(row), nullToEmpty(row.getString(16)))));
+                row -> new ClientDirectory.Entry(ROW.map(row), nullToEmpty(row.getString(18)))));
   }
 
   private static String nullToEmpty(@Nullable String value) {

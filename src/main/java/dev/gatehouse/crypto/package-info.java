@@ -1,6 +1,6 @@
 /**
- * Password hashing (bounded Argon2id) and generated secrets (SHA-256 digests, constant-time
- * comparison). Base package: imports nothing of Gatehouse.
+ * Password hashing (bounded Argon2id), generated secrets (SHA-256 digests, constant-time
+ * comparison) and Ed25519 JWS without Tink. Base package: imports nothing of Gatehouse.
  */
 @NullMarked
 package dev.gatehouse.crypto;

@@ -41,6 +41,7 @@ import org.jspecify.annotations.Nullable;
  * must equal the {@code gh_csrf} cookie (double submit); a new session id is issued at each login.
  */
 public final class LoginRoutes implements HttpService {
+  private static final int MAX_LOGIN_HINT = 256;
   private static final DateTimeFormatter WHEN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
@@ -94,8 +95,19 @@ public final class LoginRoutes implements HttpService {
         .post("/api/devices/pair", this::pairApi);
   }
 
+  /**
+   * The sign-in form; {@code login_hint} (as the OpenID Provider passes it on from its authorize
+   * request) prefills the username.
+   */
   private void loginPage(ServerRequest req, ServerResponse res) {
-    page(req, res, Status.OK_200, "login", loginParams(redirects.vet(query(req, "rd")), "", ""));
+    String hint = query(req, "login_hint");
+    page(
+        req,
+        res,
+        Status.OK_200,
+        "login",
+        loginParams(
+            redirects.vet(query(req, "rd")), hint.length() > MAX_LOGIN_HINT ? "" : hint, ""));
   }
 
   private void login(ServerRequest req, ServerResponse res) {

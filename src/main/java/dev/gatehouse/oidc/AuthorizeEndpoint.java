@@ -36,6 +36,9 @@ final class AuthorizeEndpoint {
   private static final Set<String> PROMPTS = Set.of("none", "login", "consent", "select_account");
   private static final Pattern CHALLENGE = Pattern.compile("^[A-Za-z0-9_-]{43}$");
 
+  /** Room for any username or email address; a longer hint is a broken request. */
+  private static final int MAX_LOGIN_HINT = 256;
+
   /** Marks when a login was asked for, so that the request coming back from it is not re-asked. */
   static final String LOGIN_MARK = "gh_login";
 
@@ -91,6 +94,7 @@ final class AuthorizeEndpoint {
       @Nullable String challenge,
       Set<String> prompt,
       @Nullable Long maxAge,
+      @Nullable String loginHint,
       Map<String, String> forwarded) {}
 
   /** Why a request fails after the redirect URI is trusted. */
@@ -148,7 +152,17 @@ final class AuthorizeEndpoint {
     }
     Request partial =
         new Request(
-            client, redirectUri, formPost, state, List.of(), null, null, Set.of(), null, Map.of());
+            client,
+            redirectUri,
+            formPost,
+            state,
+            List.of(),
+            null,
+            null,
+            Set.of(),
+            null,
+            null,
+            Map.of());
     if (mode != null && !mode.equals("query") && !formPost) {
       refuse(res, partial, "invalid_request", "response_mode must be query or form_post");
       return;
@@ -167,7 +181,7 @@ final class AuthorizeEndpoint {
       principal = null;
     }
     long now = clock.millis();
-    if (decision == null && needsLogin(session, request, p, now)) {
+    if (decision == null && needsLogin(session, principal, request, p, now)) {
       if (request.prompt().contains("none")) {
         refuse(res, request, "login_required", "the user is not signed in");
         return;
@@ -179,7 +193,14 @@ final class AuthorizeEndpoint {
         refuse(res, request, "invalid_request", "the request is too long");
         return;
       }
-      redirect(res, "/login?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8));
+      String hint = request.loginHint();
+      redirect(
+          res,
+          "/login?rd="
+              + URLEncoder.encode(rd, StandardCharsets.UTF_8)
+              + (hint == null
+                  ? ""
+                  : "&login_hint=" + URLEncoder.encode(hint, StandardCharsets.UTF_8)));
       return;
     }
     if (session == null || principal == null) {
@@ -317,6 +338,11 @@ final class AuthorizeEndpoint {
     if (partial.state() == null && p.get("state") != null) {
       return new Refusal("invalid_request", "state is longer than 1024 characters");
     }
+    String loginHint = p.get("login_hint");
+    if (loginHint != null && loginHint.length() > MAX_LOGIN_HINT) {
+      return new Refusal(
+          "invalid_request", "login_hint is longer than " + MAX_LOGIN_HINT + " characters");
+    }
     Map<String, String> forwarded = new LinkedHashMap<>();
     for (String name : FORWARDED) {
       String value = p.get(name);
@@ -334,16 +360,22 @@ final class AuthorizeEndpoint {
         challenge,
         Set.copyOf(prompt),
         maxAge,
+        loginHint,
         Map.copyOf(forwarded));
   }
 
   /**
-   * Whether the user must (again) sign in: no session, or prompt=login or max_age ask for a newer
-   * sign-in than the session's, unless this request already comes back from one.
+   * Whether the user must (again) sign in: no session, prompt=login or max_age ask for a newer
+   * sign-in than the session's, or login_hint names someone else; unless this request already comes
+   * back from a sign-in, whoever signed in (a hint is no demand).
    */
   private static boolean needsLogin(
-      @Nullable ActiveSession session, Request request, Params p, long now) {
-    if (session == null) {
+      @Nullable ActiveSession session,
+      @Nullable Principal principal,
+      Request request,
+      Params p,
+      long now) {
+    if (session == null || principal == null) {
       return true;
     }
     long authTime = session.createdAt().toEpochMilli();
@@ -358,6 +390,12 @@ final class AuthorizeEndpoint {
       }
     }
     if (request.prompt().contains("login")) {
+      return true;
+    }
+    String hint = request.loginHint();
+    if (hint != null
+        && !hint.equalsIgnoreCase(principal.username())
+        && !hint.equalsIgnoreCase(principal.email())) {
       return true;
     }
     return request.maxAge() != null && now - authTime > request.maxAge() * 1000;

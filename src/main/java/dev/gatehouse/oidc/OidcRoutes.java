@@ -4,6 +4,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.gatehouse.client.Client;
 import dev.gatehouse.client.ClientDirectory;
+import dev.gatehouse.client.Clients;
 import dev.gatehouse.crypto.Secrets;
 import dev.gatehouse.session.ActiveSession;
 import dev.gatehouse.session.Sessions;
@@ -31,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -71,7 +73,17 @@ public final class OidcRoutes implements HttpService {
     this.pages = new Pages(secrets, cookies);
     this.discovery = discovery(issuer);
     this.authorize = new AuthorizeEndpoint(clients, sessions, users, grants, pages, issuer, clock);
-    this.token = new TokenEndpoint(clients, grants, issuer);
+    ClientAssertions assertions =
+        new ClientAssertions(
+            clients,
+            Set.of(
+                issuer,
+                issuer + "/oidc/token",
+                issuer + "/oidc/device_authorization",
+                issuer + "/oidc/introspect",
+                issuer + "/oidc/revoke"),
+            clock);
+    this.token = new TokenEndpoint(clients, assertions, grants, issuer);
   }
 
   @Override
@@ -120,10 +132,16 @@ public final class OidcRoutes implements HttpService {
             TokenEndpoint.DEVICE_GRANT));
     doc.put("subject_types_supported", List.of("public"));
     doc.put("id_token_signing_alg_values_supported", SigningKeys.ALGORITHMS);
-    List<String> auth = List.of("client_secret_basic", "client_secret_post", "none");
+    List<String> auth = Clients.AUTH_METHODS;
     doc.put("token_endpoint_auth_methods_supported", auth);
-    doc.put("introspection_endpoint_auth_methods_supported", auth.subList(0, 2));
+    doc.put("token_endpoint_auth_signing_alg_values_supported", Clients.ASSERTION_ALGORITHMS);
+    doc.put(
+        "introspection_endpoint_auth_methods_supported",
+        auth.stream().filter(method -> !method.equals("none")).toList());
+    doc.put(
+        "introspection_endpoint_auth_signing_alg_values_supported", Clients.ASSERTION_ALGORITHMS);
     doc.put("revocation_endpoint_auth_methods_supported", auth);
+    doc.put("revocation_endpoint_auth_signing_alg_values_supported", Clients.ASSERTION_ALGORITHMS);
     doc.put("code_challenge_methods_supported", List.of("S256"));
     doc.put("prompt_values_supported", List.of("none", "login", "consent", "select_account"));
     doc.put(

@@ -23,18 +23,21 @@ import org.jspecify.annotations.Nullable;
 /**
  * The back-channel endpoints a client calls with its credentials: token, device authorization,
  * introspection and revocation. Every error is RFC 6749 §5.2 JSON; every answer is {@code
- * no-store}. Client authentication: client_secret_basic, client_secret_post, or none for public
- * clients.
+ * no-store}. Client authentication: client_secret_basic, client_secret_post, private_key_jwt (see
+ * {@link ClientAssertions}), or none for public clients.
  */
 final class TokenEndpoint {
   static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
   private final ClientDirectory clients;
+  private final ClientAssertions assertions;
   private final Grants grants;
   private final String issuer;
 
-  TokenEndpoint(ClientDirectory clients, Grants grants, String issuer) {
+  TokenEndpoint(
+      ClientDirectory clients, ClientAssertions assertions, Grants grants, String issuer) {
     this.clients = clients;
+    this.assertions = assertions;
     this.grants = grants;
     this.issuer = issuer;
   }
@@ -190,7 +193,14 @@ final class TokenEndpoint {
     String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
     String postedSecret = p.get("client_secret");
     String postedId = p.get("client_id");
-    if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+    boolean basic = header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
+    if (p.get("client_assertion") != null || p.get("client_assertion_type") != null) {
+      if (basic || postedSecret != null) {
+        throw invalid("use one client authentication method, not two");
+      }
+      return asserted(p, postedId);
+    }
+    if (basic) {
       if (postedSecret != null) {
         throw invalid("use one client authentication method, not two");
       }
@@ -220,6 +230,28 @@ final class TokenEndpoint {
     Client client = postedId.length() > 128 ? null : clients.get(postedId);
     if (client == null || !client.publicClient() || confidentialOnly) {
       throw unauthenticated("client authentication failed", false);
+    }
+    return client;
+  }
+
+  /** RFC 7523 §2.2: the client that signed {@code client_assertion}. */
+  private Client asserted(Params p, @Nullable String postedId) {
+    String type = p.get("client_assertion_type");
+    String assertion = p.get("client_assertion");
+    if (type == null || assertion == null) {
+      throw invalid("client_assertion and client_assertion_type go together");
+    }
+    if (!type.equals(ClientAssertions.JWT_BEARER)) {
+      throw unauthenticated("client_assertion_type must be " + ClientAssertions.JWT_BEARER, false);
+    }
+    Client client =
+        switch (assertions.verify(assertion)) {
+          case ClientAssertions.Verdict.Accepted accepted -> accepted.client();
+          case ClientAssertions.Verdict.Rejected rejected ->
+              throw unauthenticated(rejected.description(), false);
+        };
+    if (postedId != null && !postedId.equals(client.clientId())) {
+      throw invalid("client_id differs from the authenticated client");
     }
     return client;
   }

@@ -20,6 +20,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.gatehouse.crypto.CpuPool;
+import dev.gatehouse.crypto.EdDsa;
 import dev.gatehouse.event.Events;
 import dev.gatehouse.store.Reads;
 import dev.gatehouse.store.Writer;

@@ -1,7 +1,7 @@
 /**
  * Token signing keys: generation, sealing at rest, rotation, the published JWKS and JWS signing and
- * verification from memory. Domain package: uses {@code store}, {@code event} and {@code failure};
- * never {@code web}.
+ * verification from memory. Domain package: uses {@code store}, {@code event}, {@code crypto} and
+ * {@code failure}; never {@code web}.
  */
 @NullMarked
 package dev.gatehouse.signing;

@@ -3,6 +3,7 @@ package dev.gatehouse.admin;
 import static dev.gatehouse.admin.AdminCalls.assertError;
 import static dev.gatehouse.admin.AdminCalls.assertNeedsKey;
 import static dev.gatehouse.admin.AdminCalls.column;
+import static dev.gatehouse.admin.AdminCalls.storedDigest;
 import static dev.gatehouse.admin.AdminCalls.total;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,11 +40,6 @@ class AdminApiManagesClientsTest {
             "{\"client_id\":\"" + clientId + "\",\"redirect_uris\":[\"https://app.test/cb\"]}");
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     return created.json();
-  }
-
-  private static String storedDigest(String clientId) {
-    return column(gh, "SELECT secret_digest FROM clients WHERE client_id = ?", clientId)
-        .orElseThrow();
   }
 
   @Test
@@ -84,7 +80,7 @@ class AdminApiManagesClientsTest {
 
     TestGatehouse.Response read = gh.get("/api/admin/clients/grafana");
     assertThat(read.status()).isEqualTo(200);
-    assertThat(read.body()).doesNotContain("secret");
+    assertThat(read.body()).doesNotContain("client_secret\"", "gh_cs_");
     JsonNode withoutSecret = client.deepCopy();
     ((ObjectNode) withoutSecret).remove("client_secret");
     assertThat(read.json()).isEqualTo(withoutSecret);
@@ -108,6 +104,8 @@ class AdminApiManagesClientsTest {
         .containsExactly("openid", "profile", "email");
     assertThat(client.get("require_pkce").asBoolean()).isTrue();
     assertThat(client.get("signing_alg").asText()).isEqualTo("RS256");
+    assertThat(client.get("token_endpoint_auth_method").asText()).isEqualTo("client_secret_basic");
+    assertThat(client.has("jwks")).isFalse();
     assertThat(gh.get("/api/admin/clients/" + clientId).status()).isEqualTo(200);
   }
 
@@ -115,7 +113,7 @@ class AdminApiManagesClientsTest {
   void secretIsStoredOnlyAsItsSha256Digest() {
     String secret = create("digested").get("client_secret").asText();
 
-    String stored = storedDigest("digested");
+    String stored = storedDigest(gh, "digested");
 
     assertThat(stored).isNotEqualTo(secret).doesNotContain(secret).hasSize(64);
     assertThat(stored).isEqualTo(Secrets.digest(secret));
@@ -131,8 +129,9 @@ class AdminApiManagesClientsTest {
     String fresh = rotated.json().get("client_secret").asText();
     assertThat(fresh).startsWith("gh_cs_").isNotEqualTo(old);
     assertThat(rotated.json().get("client_id").asText()).isEqualTo("rotated");
-    assertThat(storedDigest("rotated")).isEqualTo(Secrets.digest(fresh));
-    assertThat(gh.get("/api/admin/clients/rotated").body()).doesNotContain("secret");
+    assertThat(storedDigest(gh, "rotated")).isEqualTo(Secrets.digest(fresh));
+    assertThat(gh.get("/api/admin/clients/rotated").body())
+        .doesNotContain("client_secret\"", "gh_cs_");
   }
 
   @Test
@@ -146,6 +145,7 @@ class AdminApiManagesClientsTest {
     assertThat(created.json().has("client_secret")).isFalse();
     assertThat(created.json().get("public").asBoolean()).isTrue();
     assertThat(created.json().get("require_pkce").asBoolean()).isTrue();
+    assertThat(created.json().get("token_endpoint_auth_method").asText()).isEqualTo("none");
     assertError(gh.post("/api/admin/clients/spa/secret", ""), 400, "invalid_request", "client_id");
     assertError(
         gh.patch("/api/admin/clients/spa", "{\"require_pkce\":false}"),
@@ -163,7 +163,7 @@ class AdminApiManagesClientsTest {
     long total = before + 3;
 
     TestGatehouse.Response all = gh.get("/api/admin/clients?limit=500");
-    assertThat(all.body()).doesNotContain("secret");
+    assertThat(all.body()).doesNotContain("client_secret\"", "gh_cs_");
     List<String> ids =
         all.json().get("items").valueStream().map(c -> c.get("client_id").asText()).toList();
     assertThat(ids).hasSize((int) total).contains("page-a", "page-b", "page-c");
@@ -193,9 +193,9 @@ class AdminApiManagesClientsTest {
     assertThat(patched.json().get("scopes")).extracting(JsonNode::asText).containsExactly("openid");
     assertThat(patched.json().get("first_party").asBoolean()).isTrue();
     assertThat(patched.json().get("redirect_uris")).isEqualTo(client.get("redirect_uris"));
-    assertThat(patched.body()).doesNotContain("secret");
+    assertThat(patched.body()).doesNotContain("client_secret\"", "gh_cs_");
     assertThat(gh.get("/api/admin/clients/patched").json()).isEqualTo(patched.json());
-    assertThat(storedDigest("patched"))
+    assertThat(storedDigest(gh, "patched"))
         .isEqualTo(Secrets.digest(client.get("client_secret").asText()));
   }
 
@@ -273,7 +273,7 @@ class AdminApiManagesClientsTest {
 
     assertThat(total(gh, "/api/admin/clients")).isEqualTo(before);
     assertThat(gh.get("/api/admin/clients/taken").json().get("name").asText()).isEqualTo("taken");
-    assertThat(storedDigest("taken")).isEqualTo(Secrets.digest(secret));
+    assertThat(storedDigest(gh, "taken")).isEqualTo(Secrets.digest(secret));
   }
 
   @Test
@@ -310,6 +310,6 @@ class AdminApiManagesClientsTest {
 
     assertThat(total(gh, "/api/admin/clients")).isEqualTo(before);
     assertThat(gh.get(path).json()).isEqualTo(client);
-    assertThat(storedDigest("guarded")).isEqualTo(Secrets.digest(secret));
+    assertThat(storedDigest(gh, "guarded")).isEqualTo(Secrets.digest(secret));
   }
 }

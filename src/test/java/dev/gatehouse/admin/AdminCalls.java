@@ -51,6 +51,12 @@ final class AdminCalls {
     assertError(gh.send(method, path, json, "gh_ak_not-a-real-key"), 401, "unauthorized", null);
   }
 
+  /** The secret digest stored for a client, read straight from the SQLite file. */
+  static String storedDigest(TestGatehouse gh, String clientId) {
+    return column(gh, "SELECT secret_digest FROM clients WHERE client_id = ?", clientId)
+        .orElseThrow();
+  }
+
   /** The first column of the first row of {@code sql}, read straight from the SQLite file. */
   static Optional<String> column(TestGatehouse gh, String sql, Object... args) {
     String url = "jdbc:sqlite:" + gh.dataDir().resolve("gatehouse.db");

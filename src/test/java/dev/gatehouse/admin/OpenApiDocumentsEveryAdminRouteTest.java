@@ -2,7 +2,12 @@ package dev.gatehouse.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import dev.gatehouse.client.Client;
+import dev.gatehouse.client.ClientRequest;
 import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.web.Json;
 import io.helidon.http.Method;
@@ -23,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code openapi.json} must describe exactly the routes {@link AdminRoutes#ROUTES} registers, so a
- * route added without documentation (or documentation left behind by a removed route) fails here.
+ * route added without documentation (or documentation left behind by a removed route) fails here;
+ * the client schemas must name exactly the fields of the records behind them.
  */
 class OpenApiDocumentsEveryAdminRouteTest {
   private static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
@@ -121,6 +127,17 @@ class OpenApiDocumentsEveryAdminRouteTest {
   }
 
   @Test
+  void clientSchemasDocumentEveryFieldTheApiReadsOrWrites() {
+    assertThat(schemaProperties("Client"))
+        .containsExactlyInAnyOrderElementsOf(
+            jsonFields(Json.MAPPER.getSerializationConfig().introspect(type(Client.class))));
+    assertThat(schemaProperties("NewClient"))
+        .containsExactlyInAnyOrderElementsOf(
+            jsonFields(
+                Json.MAPPER.getDeserializationConfig().introspect(type(ClientRequest.class))));
+  }
+
+  @Test
   void everyPathParameterIsDeclared() {
     for (AdminRoutes.Route route : AdminRoutes.ROUTES) {
       Matcher matcher = PATH_PARAM.matcher(route.path());
@@ -153,6 +170,25 @@ class OpenApiDocumentsEveryAdminRouteTest {
           .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
       assertThat(served.json()).isEqualTo(doc);
     }
+  }
+
+  private static List<String> schemaProperties(String schema) {
+    List<String> names = new ArrayList<>();
+    doc.path("components")
+        .path("schemas")
+        .path(schema)
+        .path("properties")
+        .fieldNames()
+        .forEachRemaining(names::add);
+    return names;
+  }
+
+  private static JavaType type(Class<?> type) {
+    return Json.MAPPER.constructType(type);
+  }
+
+  private static List<String> jsonFields(BeanDescription description) {
+    return description.findProperties().stream().map(BeanPropertyDefinition::getName).toList();
   }
 
   private static List<String> parameterNames(AdminRoutes.Route route) {

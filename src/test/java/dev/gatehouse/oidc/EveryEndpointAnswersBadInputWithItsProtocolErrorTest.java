@@ -33,6 +33,9 @@ class EveryEndpointAnswersBadInputWithItsProtocolErrorTest {
           + "&state=xyz&code_challenge_method=S256&code_challenge="
           + "A".repeat(43);
   private static final String LONG = "x".repeat(5000);
+  private static final String ASSERTION =
+      "client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+          + "&client_assertion=";
 
   private TestGatehouse gh;
   private String secret;
@@ -126,6 +129,11 @@ class EveryEndpointAnswersBadInputWithItsProtocolErrorTest {
         get(
             "oversized state",
             OK_AUTHZ.replace("state=xyz", "state=" + LONG.substring(0, 1500)),
+            303,
+            "invalid_request"),
+        get(
+            "oversized login_hint",
+            OK_AUTHZ + "&login_hint=" + LONG.substring(0, 300),
             303,
             "invalid_request"),
         get("request object", OK_AUTHZ + "&request=eyJ.e30.x", 303, "request_not_supported"),
@@ -292,6 +300,79 @@ class EveryEndpointAnswersBadInputWithItsProtocolErrorTest {
             basic,
             400,
             "unauthorized_client"),
+        // client assertions (RFC 7523): never a 5xx, whatever the assertion holds
+        post(
+            "token client_assertion without its type",
+            "/oidc/token",
+            FORM,
+            "grant_type=client_credentials&client_assertion=a.b.c",
+            null,
+            400,
+            "invalid_request"),
+        post(
+            "token unknown client_assertion_type",
+            "/oidc/token",
+            FORM,
+            "grant_type=client_credentials&client_assertion_type=saml&client_assertion=x",
+            null,
+            401,
+            "invalid_client"),
+        post(
+            "token garbage client_assertion",
+            "/oidc/token",
+            FORM,
+            "grant_type=client_credentials&" + ASSERTION + "a.b.c",
+            null,
+            401,
+            "invalid_client"),
+        post(
+            "token unsigned client_assertion",
+            "/oidc/token",
+            FORM,
+            "grant_type=client_credentials&" + ASSERTION + "eyJhbGciOiJub25lIn0.e30.",
+            null,
+            401,
+            "invalid_client"),
+        post(
+            "token oversized client_assertion",
+            "/oidc/token",
+            FORM,
+            "grant_type=client_credentials&" + ASSERTION + LONG,
+            null,
+            400,
+            "invalid_request"),
+        post(
+            "token client_assertion and Basic",
+            "/oidc/token",
+            FORM,
+            "grant_type=client_credentials&" + ASSERTION + "a.b.c",
+            basic,
+            400,
+            "invalid_request"),
+        post(
+            "introspect garbage client_assertion",
+            "/oidc/introspect",
+            FORM,
+            "token=x&" + ASSERTION + "e30.e30.e30",
+            null,
+            401,
+            "invalid_client"),
+        post(
+            "revoke garbage client_assertion",
+            "/oidc/revoke",
+            FORM,
+            "token=x&" + ASSERTION + "%7B%7D",
+            null,
+            401,
+            "invalid_client"),
+        post(
+            "device flow garbage client_assertion",
+            "/oidc/device_authorization",
+            FORM,
+            ASSERTION + "x.y",
+            null,
+            401,
+            "invalid_client"),
         // userinfo
         get("userinfo without token", "/oidc/userinfo", 401, "invalid_request"),
         getBearer("userinfo garbage JWT", "/oidc/userinfo", "a.b.c", 401, "invalid_token"),

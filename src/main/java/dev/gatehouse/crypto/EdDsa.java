@@ -1,8 +1,9 @@
-package dev.gatehouse.signing;
+package dev.gatehouse.crypto;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSProvider;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.jca.JCAContext;
@@ -23,16 +24,17 @@ import java.util.Set;
 
 /**
  * Ed25519 JWS with the JDK's own provider: Nimbus's Ed25519 classes need Tink, a large dependency
- * for two calls. Raw keys are moved in and out of the fixed DER prefixes of RFC 8410.
+ * for two calls. Raw keys are moved in and out of the fixed DER prefixes of RFC 8410. Used for the
+ * provider's own keys and for the keys clients register.
  */
-final class EdDsa {
+public final class EdDsa {
   private static final byte[] SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
   private static final byte[] PKCS8_PREFIX =
       HexFormat.of().parseHex("302e020100300506032b657004220420");
 
   private EdDsa() {}
 
-  static OctetKeyPair generate(String kid) {
+  public static OctetKeyPair generate(String kid) {
     try {
       var pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
       byte[] x = tail(pair.getPublic().getEncoded(), SPKI_PREFIX.length);
@@ -48,11 +50,11 @@ final class EdDsa {
     }
   }
 
-  static JWSSigner signer(OctetKeyPair key) {
+  public static JWSSigner signer(OctetKeyPair key) {
     return new Signer(key);
   }
 
-  static JWSVerifier verifier(OctetKeyPair key) {
+  public static JWSVerifier verifier(OctetKeyPair key) {
     return new Verifier(key);
   }
 
@@ -66,13 +68,15 @@ final class EdDsa {
     return out;
   }
 
-  private abstract static class Provider {
+  private abstract static class Provider implements JWSProvider {
     private final JCAContext context = new JCAContext();
 
+    @Override
     public Set<JWSAlgorithm> supportedJWSAlgorithms() {
       return Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
     }
 
+    @Override
     public JCAContext getJCAContext() {
       return context;
     }
