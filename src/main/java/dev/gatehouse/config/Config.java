@@ -18,9 +18,14 @@ public record Config(
   /** {@code [server]}. */
   public record Server(HostPort listen, int httpWorkers, URI publicUrl, boolean swaggerUiEnable) {
 
-    /** Carrier threads for request handling: the configured count, or one per core. */
+    /**
+     * Carrier threads for request handling: the configured count, or two per core. Virtual threads
+     * are not time-sliced; with more carriers than cores the kernel can preempt one that runs long,
+     * so the requests queued behind it do not wait for it to finish (bench/forwardauth: p99 at 400
+     * connections 43 ms with one per core, 30 ms with two, same throughput).
+     */
     public int effectiveHttpWorkers() {
-      return httpWorkers > 0 ? httpWorkers : Runtime.getRuntime().availableProcessors();
+      return httpWorkers > 0 ? httpWorkers : 2 * Runtime.getRuntime().availableProcessors();
     }
   }
 
