@@ -1,4 +1,4 @@
--- wrk script: forward-auth requests as Traefik sends them, rotating the session cookie over many
+-- wrk script: forward-auth requests as Traefik sends them (to the URL's path), rotating the session cookie over many
 -- logged-in users and X-Forwarded-Host over every app. Requests are built once per thread in init()
 -- so the load generator spends its share of the 2 cores on sending, not on string building.
 --   env BENCH_COOKIES: file with one gh_session value per line
@@ -28,7 +28,7 @@ function init(args)
     local h = hosts[(k + offset) % #hosts + 1]
     local p = paths[k % #paths + 1]
     n = n + 1
-    requests[n] = wrk.format("GET", "/api/authz/forward-auth", {
+    requests[n] = wrk.format("GET", wrk.path, {
       ["X-Forwarded-Method"] = "GET",
       ["X-Forwarded-Proto"] = "https",
       ["X-Forwarded-Host"] = h,

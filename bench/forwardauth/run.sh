@@ -11,6 +11,8 @@
 #   GH_JARS="name:path ..."           compare builds in one run (default: current:target/gatehouse.jar)
 #   GH_OPTS_<name>="..."              extra JVM flags for one of them (compare flags in one run)
 #   GH_ENV_<name>="K=V ..."           extra environment (config overrides) for one of them
+#   CEILING=1                         also run the same load against /health/live of the first
+#                                     Gatehouse: the HTTP server's own ceiling on this machine
 #   GATEHOUSE_JAVA_OPTS               appended to the launcher's default JVM flags, as ./gatehouse does
 #   KEEP=1                            keep the temp dir
 #
@@ -96,11 +98,22 @@ nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" &
 PIDS+=($!)
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$nport/" && break; sleep 0.05; done
 NGINX_URL="http://127.0.0.1:$nport/api/authz/forward-auth"
+# The server's own ceiling: the same requests (headers and all) to the first Gatehouse's
+# /health/live, a route that reads nothing and answers a constant. What forward-auth cannot beat.
+CEILING_URL="${GH_URL[${NAMES[0]}]%/api/authz/forward-auth}/health/live"
 
 run_wrk() { # run_wrk URL CONNS DURATION -> the RESULT line's fields
   wrk -t"$THREADS" -c"$2" -d"$3" --timeout 10s -s "$LUA" "$1" 2>&1 | sed -n 's/^RESULT //p'
 }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+row() { # row ROUND CONNS SYSTEM RESULT NGINX_RESULT: the system's line and its ratio to nginx
+  printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s\n' "$1" "$2" "$3" "$(field "$4" rps)" \
+    "$(field "$4" p50_ms)" "$(field "$4" p99_ms)" "$(field "$4" max_ms)" "$(field "$4" non2xx)"
+  printf '%-6s %-5s %-12s %10s %9s %9s\n' "$1" "$2" "ratio" \
+    "$(awk -v a="$(field "$4" rps)" -v b="$(field "$5" rps)" 'BEGIN{printf "%.2f", a/b}')" \
+    "$(awk -v a="$(field "$4" p50_ms)" -v b="$(field "$5" p50_ms)" 'BEGIN{printf "%.2f", a/b}')" \
+    "$(awk -v a="$(field "$4" p99_ms)" -v b="$(field "$5" p99_ms)" 'BEGIN{printf "%.2f", a/b}')"
+}
 
 echo "== warm-up ($WARMUP each, 64 connections; JIT)"
 run_wrk "$NGINX_URL" 64 3s >/dev/null
@@ -115,14 +128,11 @@ for round in $(seq 1 "$ROUNDS"); do
     printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s\n' "$round" "$c" nginx "$(field "$n" rps)" \
       "$(field "$n" p50_ms)" "$(field "$n" p99_ms)" "$(field "$n" max_ms)" "$(field "$n" non2xx)"
     for name in "${NAMES[@]}"; do
-      g=$(run_wrk "${GH_URL[$name]}" "$c" "$DURATION")
-      printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s\n' "$round" "$c" "gh:$name" "$(field "$g" rps)" \
-        "$(field "$g" p50_ms)" "$(field "$g" p99_ms)" "$(field "$g" max_ms)" "$(field "$g" non2xx)"
-      printf '%-6s %-5s %-12s %10s %9s %9s\n' "$round" "$c" "ratio" \
-        "$(awk -v a="$(field "$g" rps)" -v b="$(field "$n" rps)" 'BEGIN{printf "%.2f", a/b}')" \
-        "$(awk -v a="$(field "$g" p50_ms)" -v b="$(field "$n" p50_ms)" 'BEGIN{printf "%.2f", a/b}')" \
-        "$(awk -v a="$(field "$g" p99_ms)" -v b="$(field "$n" p99_ms)" 'BEGIN{printf "%.2f", a/b}')"
+      row "$round" "$c" "gh:$name" "$(run_wrk "${GH_URL[$name]}" "$c" "$DURATION")" "$n"
     done
+    if [ "${CEILING:-0}" = 1 ]; then
+      row "$round" "$c" "ceiling" "$(run_wrk "$CEILING_URL" "$c" "$DURATION")" "$n"
+    fi
   done
 done
 echo "(ratio = gatehouse / nginx: req/s wants >= 0.60 at 64 connections, p99 wants <= 1.5 at 400)"

@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 /** Field checks shared by users and groups. */
 final class Validation {
   private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$");
-  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,189}$");
+  private static final Pattern EMAIL =
+      Pattern.compile("^[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]{1,189}$");
 
   private Validation() {}
 
@@ -35,6 +36,10 @@ final class Validation {
   static @Nullable String displayName(@Nullable String value) {
     if (value != null && (value.length() > 200 || value.isBlank())) {
       throw new Failure.Invalid("display_name", "display_name must be 1-200 characters");
+    }
+    // It travels as the Remote-Name header of every forward-auth answer: no line breaks.
+    if (value != null && value.chars().anyMatch(Character::isISOControl)) {
+      throw new Failure.Invalid("display_name", "display_name must not contain control characters");
     }
     return value;
   }

@@ -214,6 +214,10 @@ class AdminApiManagesUsersTest {
             new Case("{\"username\":\"-dash-first\"}", "username"),
             new Case("{\"username\":\"ok\",\"email\":\"not-an-email\"}", "email"),
             new Case("{\"username\":\"ok\",\"display_name\":\" \"}", "display_name"),
+            new Case(
+                "{\"username\":\"ok\",\"display_name\":\"Eve\\r\\nRemote-User: admin\"}",
+                "display_name"),
+            new Case("{\"username\":\"ok\",\"email\":\"eve\\u0000@example.test\"}", "email"),
             new Case("{\"username\":\"ok\",\"password\":\"short\"}", "password"),
             new Case("{\"username\":\"ok\",\"groups\":[\"no-such-group\"]}", "groups"),
             new Case("{\"username\":\"ok\",\"groups\":[null]}", "groups[0]"),
