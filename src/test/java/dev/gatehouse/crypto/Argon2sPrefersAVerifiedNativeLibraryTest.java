@@ -20,23 +20,7 @@ class Argon2sPrefersAVerifiedNativeLibraryTest {
 
   @Test
   void anImplementationThatDisagreesWithBouncyCastleIsRefused() {
-    Argon2 wrong =
-        new Argon2() {
-          @Override
-          public byte[] hash(byte[] password, byte[] salt, Argon2Params params, int length) {
-            return new byte[length];
-          }
-
-          @Override
-          public long heapBytes(Argon2Params params) {
-            return 0;
-          }
-
-          @Override
-          public String name() {
-            return "wrong";
-          }
-        };
+    Argon2 wrong = new StubArgon2("wrong", (password, salt, params, length) -> new byte[length]);
 
     assertThatThrownBy(() -> Argon2s.checked(wrong))
         .isInstanceOf(IllegalStateException.class)

@@ -19,38 +19,21 @@ import org.junit.jupiter.api.Test;
  * the hashes would spin forever.
  */
 class HashingLeavesTheCarriersFreeTest {
-  private static final class Spinning implements Argon2 {
-    final AtomicBoolean release = new AtomicBoolean();
-    final CountDownLatch spinning;
-
-    Spinning(int hashes) {
-      spinning = new CountDownLatch(hashes);
-    }
-
-    @Override
-    public byte[] hash(byte[] password, byte[] salt, Argon2Params params, int length) {
-      spinning.countDown();
-      while (!release.get()) {
-        Thread.onSpinWait();
-      }
-      return new byte[length];
-    }
-
-    @Override
-    public long heapBytes(Argon2Params params) {
-      return 0;
-    }
-
-    @Override
-    public String name() {
-      return "spinning";
-    }
-  }
-
   @Test
   void aVirtualThreadRunsWhileEveryCarrierWorthOfHashesIsBusy() throws Exception {
     int carriers = Runtime.getRuntime().availableProcessors();
-    Spinning argon2 = new Spinning(carriers);
+    AtomicBoolean release = new AtomicBoolean();
+    CountDownLatch spinning = new CountDownLatch(carriers);
+    Argon2 argon2 =
+        new StubArgon2(
+            "spinning",
+            (password, salt, params, length) -> {
+              spinning.countDown();
+              while (!release.get()) {
+                Thread.onSpinWait();
+              }
+              return new byte[length];
+            });
     Passwords passwords =
         new Passwords(
             argon2,
@@ -62,9 +45,9 @@ class HashingLeavesTheCarriersFreeTest {
     for (int i = 0; i < carriers; i++) {
       logins.add(Thread.ofVirtual().start(() -> passwords.hash("correct horse battery")));
     }
-    assertThat(argon2.spinning.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(spinning.await(30, TimeUnit.SECONDS)).isTrue();
 
-    Thread request = Thread.ofVirtual().start(() -> argon2.release.set(true));
+    Thread request = Thread.ofVirtual().start(() -> release.set(true));
 
     assertThat(request.join(Duration.ofSeconds(30)))
         .as("a virtual thread got a carrier while every hashing thread was busy")
