@@ -81,11 +81,7 @@ public final class ForwardAuthRoutes implements HttpService {
     }
     Decision decision = engine.decide(target, credentials(headers));
     if (decision instanceof Decision.SignIn && isBrowserNavigation(target.method(), headers)) {
-      res.status(Status.FOUND_302)
-          .header(
-              HeaderNames.LOCATION,
-              loginUrl + URLEncoder.encode(target.url(), StandardCharsets.UTF_8))
-          .send();
+      res.status(Status.FOUND_302).header(HeaderNames.LOCATION, signInUrl(target)).send();
       return;
     }
     answer(res, decision);
@@ -125,7 +121,17 @@ public final class ForwardAuthRoutes implements HttpService {
       badRequest(res, "malformed X-Original-* headers");
       return;
     }
-    answer(res, engine.decide(target, credentials(headers)));
+    Decision decision = engine.decide(target, credentials(headers));
+    if (decision instanceof Decision.SignIn) {
+      // nginx cannot URL-encode $request_uri itself: with auth_request_set it takes this Location
+      // for its error_page redirect, so a query string in the original URL survives the sign-in.
+      res.header(HeaderNames.LOCATION, signInUrl(target));
+    }
+    answer(res, decision);
+  }
+
+  private String signInUrl(Target target) {
+    return loginUrl + URLEncoder.encode(target.url(), StandardCharsets.UTF_8);
   }
 
   private static void answer(ServerResponse res, Decision decision) {

@@ -84,10 +84,7 @@ abstract class ProxyEnforcesGatehouseDecisions {
     upstream = EchoUpstream.start();
     proxy =
         proxyKind()
-            .start(
-                dir,
-                port,
-                new RealProxy.Wiring(gatehouse.gatehouse().port(), upstream.port(), PORTAL));
+            .start(dir, port, new RealProxy.Wiring(gatehouse.gatehouse().port(), upstream.port()));
   }
 
   @AfterAll
@@ -129,6 +126,22 @@ abstract class ProxyEnforcesGatehouseDecisions {
     String loginPrefix = PORTAL + "/login?rd=";
     assertThat(location).startsWith(loginPrefix);
     String rd = URLDecoder.decode(location.substring(loginPrefix.length()), StandardCharsets.UTF_8);
+    assertThat(rd).isEqualTo(original);
+    assertThat(signIn("alice", rd).location()).isEqualTo(original);
+  }
+
+  @Test
+  void theWholeQueryStringComesBackAfterSigningIn() {
+    String original = "http://" + appHost + "/reports/q3?year=2026&quarter=3&sort=name%20asc";
+
+    HttpResponse<String> response =
+        throughProxy("/reports/q3?year=2026&quarter=3&sort=name%20asc", null, Map.of());
+
+    assertThat(response.statusCode()).as(proxy.log()).isEqualTo(302);
+    String location = response.headers().firstValue("Location").orElseThrow();
+    String rd =
+        URLDecoder.decode(
+            location.substring((PORTAL + "/login?rd=").length()), StandardCharsets.UTF_8);
     assertThat(rd).isEqualTo(original);
     assertThat(signIn("alice", rd).location()).isEqualTo(original);
   }

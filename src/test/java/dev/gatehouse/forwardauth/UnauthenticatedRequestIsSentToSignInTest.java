@@ -8,6 +8,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,9 +60,16 @@ class UnauthenticatedRequestIsSentToSignInTest {
   }
 
   @Test
-  void authRequestAlwaysAnswers401() {
-    assertThat(proxy.authRequest("GET", PAGE, "Accept", Proxy.HTML).statusCode()).isEqualTo(401);
-    assertThat(proxy.authRequest("GET", PAGE).statusCode()).isEqualTo(401);
+  void authRequestAlwaysAnswers401WithTheLoginPageForNginxToRedirectTo() {
+    for (HttpResponse<String> response :
+        List.of(
+            proxy.authRequest("GET", PAGE, "Accept", Proxy.HTML), proxy.authRequest("GET", PAGE))) {
+      assertThat(response.statusCode()).isEqualTo(401);
+      assertThat(response.headers().firstValue("Location"))
+          .hasValue(
+              "https://auth.example.test/login?rd="
+                  + URLEncoder.encode(PAGE, StandardCharsets.UTF_8));
+    }
   }
 
   @Test

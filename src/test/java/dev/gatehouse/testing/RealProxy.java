@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,8 +43,8 @@ public final class RealProxy implements AutoCloseable {
     this.log = log;
   }
 
-  /** Where Gatehouse and the upstream listen, and the portal's public URL, as a proxy sees them. */
-  public record Wiring(int gatehousePort, int upstreamPort, URI portal) {}
+  /** Where Gatehouse and the upstream listen, as a proxy sees them. */
+  public record Wiring(int gatehousePort, int upstreamPort) {}
 
   /** The proxies these tests run, each with where Debian's package installs it. */
   public enum Kind {
@@ -79,7 +78,7 @@ public final class RealProxy implements AutoCloseable {
 
   /**
    * nginx with auth_request to {@code /api/authz/auth-request}, answering 401 with a redirect to
-   * the portal through error_page.
+   * the portal through error_page, to the Location Gatehouse put on its 401.
    */
   private static RealProxy nginx(Path binary, Path dir, int port, Wiring wiring) {
     // Run as root, nginx's workers would switch to nobody, who may not enter the test's private
@@ -113,7 +112,8 @@ public final class RealProxy implements AutoCloseable {
               proxy_set_header Remote-Groups $gatehouse_groups;
               proxy_set_header Remote-Email $gatehouse_email;
               proxy_set_header Remote-Name $gatehouse_name;
-              error_page 401 =302 %s/login?rd=$scheme://$http_host$request_uri;
+              auth_request_set $gatehouse_redirect $upstream_http_location;
+              error_page 401 =302 $gatehouse_redirect;
               proxy_pass http://127.0.0.1:%d;
             }
 
@@ -130,7 +130,7 @@ public final class RealProxy implements AutoCloseable {
           }
         }
         """
-            .formatted(user, port, wiring.portal(), wiring.upstreamPort(), wiring.gatehousePort());
+            .formatted(user, port, wiring.upstreamPort(), wiring.gatehousePort());
     try {
       Path prefix = Files.createDirectories(dir.resolve("nginx"));
       Files.createDirectories(prefix.resolve("tmp"));
