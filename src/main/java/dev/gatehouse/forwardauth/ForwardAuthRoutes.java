@@ -2,8 +2,10 @@ package dev.gatehouse.forwardauth;
 
 import dev.gatehouse.user.Principal;
 import dev.gatehouse.web.Cookies;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -141,16 +143,25 @@ public final class ForwardAuthRoutes implements HttpService {
         // any the client sent itself, and Caddy before 2.9 would otherwise pass its own
         // placeholder text ("{http.reverse_proxy.header.Remote-User}") on as the value.
         Principal p = allow.principal();
-        res.header(REMOTE_USER, p == null ? "" : p.username());
-        res.header(REMOTE_GROUPS, p == null ? "" : p.groupsHeader());
-        res.header(REMOTE_EMAIL, p == null || p.email() == null ? "" : p.email());
-        res.header(REMOTE_NAME, p == null || p.displayName() == null ? "" : p.displayName());
+        res.header(utf8(REMOTE_USER, p == null ? "" : p.username()));
+        res.header(utf8(REMOTE_GROUPS, p == null ? "" : p.groupsHeader()));
+        res.header(utf8(REMOTE_EMAIL, p == null || p.email() == null ? "" : p.email()));
+        res.header(utf8(REMOTE_NAME, p == null || p.displayName() == null ? "" : p.displayName()));
         res.status(Status.OK_200).send();
       }
       case Decision.SignIn signIn -> res.status(Status.UNAUTHORIZED_401).send();
       case Decision.Deny deny -> res.status(Status.FORBIDDEN_403).send();
       case Decision.BadRequest bad -> badRequest(res, bad.reason());
     }
+  }
+
+  /**
+   * A header whose value goes out as UTF-8 bytes, as Authelia's identity headers do. Plain headers
+   * go out as US-ASCII, which turned "Zoë" into "Zo?". Values never hold control characters: they
+   * are refused when a user is written.
+   */
+  private static Header utf8(HeaderName name, String value) {
+    return HeaderValues.createCached(name, false, false, value);
   }
 
   private static @Nullable Target target(
