@@ -11,11 +11,14 @@
 --               the still-live ones to env BENCH_REFRESH_OUT for the next run. A request whose
 --               answer never arrives (in flight when the run stops, timeout) loses its chain.
 --   env BENCH_BASIC: the Authorization header value; BENCH_ACCESS_TOKEN for introspect;
+--   env BENCH_TOKEN_PATH (default /oidc/token) and BENCH_CC_BODY (the client_credentials form) let
+--   the same script load another provider's token endpoint (bench/oidc/keycloak.sh);
 --   env BENCH_THREADS: wrk -t (to deal the pool)
 local mode = os.getenv("BENCH_MODE")
 local auth = os.getenv("BENCH_BASIC")
 local headers = { ["Authorization"] = auth, ["Content-Type"] = "application/x-www-form-urlencoded",
   ["Accept"] = "application/json" }
+local token_path = os.getenv("BENCH_TOKEN_PATH") or "/oidc/token"
 local fixed = nil
 pool = {}         -- refresh: this thread's live tokens (global so done() can read it)
 local head, tail = 1, 0
@@ -33,7 +36,8 @@ end
 
 function init(args)
   if mode == "cc" then
-    fixed = wrk.format("POST", "/oidc/token", headers, "grant_type=client_credentials&scope=bench.read")
+    fixed = wrk.format("POST", token_path, headers,
+      os.getenv("BENCH_CC_BODY") or "grant_type=client_credentials&scope=bench.read")
   elseif mode == "introspect" then
     fixed = wrk.format("POST", "/oidc/introspect", headers,
       "token=" .. os.getenv("BENCH_ACCESS_TOKEN") .. "&token_type_hint=access_token")
@@ -56,7 +60,7 @@ function request()
   else
     starved = starved + 1
   end
-  return wrk.format("POST", "/oidc/token", headers, "grant_type=refresh_token&refresh_token=" .. tok)
+  return wrk.format("POST", token_path, headers, "grant_type=refresh_token&refresh_token=" .. tok)
 end
 
 function response(status, hdrs, body)

@@ -6,7 +6,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -21,6 +20,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.gatehouse.crypto.CpuPool;
 import dev.gatehouse.crypto.EdDsa;
+import dev.gatehouse.crypto.Rs256;
 import dev.gatehouse.event.Events;
 import dev.gatehouse.store.Reads;
 import dev.gatehouse.store.Writer;
@@ -341,7 +341,7 @@ public final class SigningKeys {
                 createdAt,
                 signsFrom,
                 jwk,
-                new RSASSASigner(rsa),
+                Rs256.signer(rsa),
                 new RSASSAVerifier(rsa.toRSAPublicKey()));
         case ECKey ec ->
             new HeldKey(
