@@ -20,6 +20,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
@@ -192,7 +193,12 @@ public final class Rs256 {
       if (!JWSAlgorithm.RS256.equals(header.getAlgorithm())) {
         throw new JOSEException("this signer only does RS256, not " + header.getAlgorithm());
       }
-      return Base64URL.encode(openSsl.sign(pkey, size, signingInput));
+      try {
+        return Base64URL.encode(openSsl.sign(pkey, size, signingInput));
+      } finally {
+        // The cleaner frees pkey once this signer is unreachable: not while it signs.
+        Reference.reachabilityFence(this);
+      }
     }
 
     @Override
