@@ -140,7 +140,8 @@ public final class AdminRoutes implements HttpService {
   }
 
   private void updateUser(ServerRequest req, ServerResponse res) {
-    ok(res, users.update(param(req, "id"), Json.read(req, UserPatch.class)));
+    Json.Patch<UserPatch> patch = Json.readPatch(req, UserPatch.class);
+    ok(res, users.update(param(req, "id"), patch.value(), patch.nulls()));
   }
 
   private void deleteUser(ServerRequest req, ServerResponse res) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -161,7 +162,18 @@ public final class Users {
         });
   }
 
-  public User update(String id, UserPatch patch) {
+  /**
+   * Applies {@code patch}; {@code nulls} are the fields sent as an explicit null, which clears
+   * {@code email} and {@code display_name} and is refused for the rest.
+   */
+  public User update(String id, UserPatch patch, Set<String> nulls) {
+    for (String field : nulls) {
+      if (!field.equals("email") && !field.equals("display_name")) {
+        throw new Failure.Invalid(field, field + " cannot be cleared");
+      }
+    }
+    boolean clearEmail = nulls.contains("email");
+    boolean clearName = nulls.contains("display_name");
     String email = Validation.email(patch.email());
     String displayName = Validation.displayName(patch.displayName());
     String hash =
@@ -181,8 +193,8 @@ public final class Users {
           tx.update(
               "UPDATE users SET email = ?, display_name = ?, disabled = ?,"
                   + " password_hash = COALESCE(?, password_hash), updated_at = ? WHERE id = ?",
-              email != null ? email : current.email(),
-              displayName != null ? displayName : current.displayName(),
+              clearEmail ? null : email != null ? email : current.email(),
+              clearName ? null : displayName != null ? displayName : current.displayName(),
               patch.disabled() != null ? patch.disabled() : current.disabled(),
               hash,
               clock.millis(),

@@ -3,6 +3,7 @@ package dev.gatehouse.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -18,7 +19,10 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /** JSON in and out: snake_case field names, ISO-8601 instants, unknown fields rejected. */
 public final class Json {
@@ -57,12 +61,46 @@ public final class Json {
 
   /** Reads the request body as {@code type}; malformed input is a {@link Failure.Invalid}. */
   public static <T> T read(ServerRequest request, Class<T> type) {
+    requireBody(request);
+    return mapped(() -> MAPPER.readValue(request.content().inputStream(), type));
+  }
+
+  /** A PATCH body as {@code type}, and the fields it set to an explicit {@code null}. */
+  public record Patch<T>(T value, Set<String> nulls) {}
+
+  /**
+   * Reads a PATCH body: absent fields stay as they are, and {@code nulls} names the fields sent as
+   * {@code null}, which a merge patch (RFC 7396) clears; the record alone cannot tell them apart.
+   */
+  public static <T> Patch<T> readPatch(ServerRequest request, Class<T> type) {
+    requireBody(request);
+    JsonNode tree = mapped(() -> MAPPER.readTree(request.content().inputStream()));
+    Set<String> nulls = new TreeSet<>();
+    tree.properties()
+        .forEach(
+            field -> {
+              if (field.getValue().isNull()) {
+                nulls.add(field.getKey());
+              }
+            });
+    return new Patch<>(mapped(() -> MAPPER.treeToValue(tree, type)), Set.copyOf(nulls));
+  }
+
+  private interface Reading<T> {
+    @Nullable T read() throws IOException;
+  }
+
+  private static void requireBody(ServerRequest request) {
     if (!request.content().hasEntity()) {
       throw new Failure.Invalid(null, "a JSON request body is required");
     }
+  }
+
+  /** The value {@code reading} gives, with Jackson's errors turned into field-naming 400s. */
+  private static <T> T mapped(Reading<T> reading) {
     try {
-      T value = MAPPER.readValue(request.content().inputStream(), type);
-      if (value == null) {
+      T value = reading.read();
+      if (value == null || (value instanceof JsonNode node && !node.isObject())) {
         throw new Failure.Invalid(null, "the request body must be a JSON object");
       }
       return value;

@@ -107,6 +107,31 @@ class AdminApiManagesUsersTest {
   }
 
   @Test
+  void patchWithNullClearsEmailAndDisplayNameAndNothingElse() {
+    JsonNode user =
+        gh.post(
+                "/api/admin/users",
+                "{\"username\":\"dora\",\"email\":\"dora@example.test\",\"display_name\":\"D\"}")
+            .json();
+    String path = "/api/admin/users/" + user.get("id").asText();
+
+    TestGatehouse.Response cleared = gh.patch(path, "{\"email\":null}");
+    assertThat(cleared.status()).as(cleared.body()).isEqualTo(200);
+    assertThat(cleared.json().get("email").isNull()).isTrue();
+    assertThat(cleared.json().get("display_name").asText()).isEqualTo("D");
+
+    assertThat(gh.patch(path, "{\"display_name\":null}").json().get("display_name").isNull())
+        .isTrue();
+    assertError(gh.patch(path, "{\"password\":null}"), 400, "invalid_request", "password");
+    assertError(gh.patch(path, "{\"disabled\":null}"), 400, "invalid_request", "disabled");
+    assertError(gh.patch(path, "[]"), 400, "invalid_request", null);
+    JsonNode read = gh.get(path).json();
+    assertThat(read.get("email").isNull()).isTrue();
+    assertThat(read.get("display_name").isNull()).isTrue();
+    assertThat(read.get("disabled").asBoolean()).isFalse();
+  }
+
+  @Test
   void patchedPasswordIsStoredAsANewHashAndNeverShown() {
     String id = create("dave").get("id").asText();
     String before = column(gh, "SELECT password_hash FROM users WHERE id = ?", id).orElseThrow();
