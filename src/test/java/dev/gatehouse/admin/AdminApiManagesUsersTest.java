@@ -41,6 +41,22 @@ class AdminApiManagesUsersTest {
     return created.json();
   }
 
+  /** A user with an email ({@code username@example.test}) and a display name; its admin path. */
+  private static String createNamed(String username, String displayName) {
+    TestGatehouse.Response created =
+        gh.post(
+            "/api/admin/users",
+            "{\"username\":\""
+                + username
+                + "\",\"email\":\""
+                + username
+                + "@example.test\",\"display_name\":\""
+                + displayName
+                + "\"}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    return "/api/admin/users/" + created.json().get("id").asText();
+  }
+
   @Test
   void createdUserCarriesItsFieldsAndGroupsAndCanBeReadBack() {
     TestGatehouse.Response created =
@@ -88,12 +104,7 @@ class AdminApiManagesUsersTest {
 
   @Test
   void patchChangesOnlyTheFieldsItNames() {
-    JsonNode user =
-        gh.post(
-                "/api/admin/users",
-                "{\"username\":\"carol\",\"email\":\"carol@example.test\",\"display_name\":\"C\"}")
-            .json();
-    String path = "/api/admin/users/" + user.get("id").asText();
+    String path = createNamed("carol", "C");
 
     TestGatehouse.Response disabled = gh.patch(path, "{\"disabled\":true}");
     assertThat(disabled.status()).as(disabled.body()).isEqualTo(200);
@@ -108,12 +119,7 @@ class AdminApiManagesUsersTest {
 
   @Test
   void patchWithNullClearsEmailAndDisplayNameAndNothingElse() {
-    JsonNode user =
-        gh.post(
-                "/api/admin/users",
-                "{\"username\":\"dora\",\"email\":\"dora@example.test\",\"display_name\":\"D\"}")
-            .json();
-    String path = "/api/admin/users/" + user.get("id").asText();
+    String path = createNamed("dora", "D");
 
     TestGatehouse.Response cleared = gh.patch(path, "{\"email\":null}");
     assertThat(cleared.status()).as(cleared.body()).isEqualTo(200);
