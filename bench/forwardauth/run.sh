@@ -105,33 +105,25 @@ CEILING_URL="${GH_URL[${NAMES[0]}]%/api/authz/forward-auth}/health/live"
 run_wrk() { # run_wrk URL CONNS DURATION -> the RESULT line's fields
   wrk -t"$THREADS" -c"$2" -d"$3" --timeout 10s -s "$LUA" "$1" 2>&1 | sed -n 's/^RESULT //p'
 }
-field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
-row() { # row ROUND CONNS SYSTEM RESULT NGINX_RESULT: the system's line and its ratio to nginx
-  printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s\n' "$1" "$2" "$3" "$(field "$4" rps)" \
-    "$(field "$4" p50_ms)" "$(field "$4" p99_ms)" "$(field "$4" max_ms)" "$(field "$4" non2xx)"
-  printf '%-6s %-5s %-12s %10s %9s %9s\n' "$1" "$2" "ratio" \
-    "$(awk -v a="$(field "$4" rps)" -v b="$(field "$5" rps)" 'BEGIN{printf "%.2f", a/b}')" \
-    "$(awk -v a="$(field "$4" p50_ms)" -v b="$(field "$5" p50_ms)" 'BEGIN{printf "%.2f", a/b}')" \
-    "$(awk -v a="$(field "$4" p99_ms)" -v b="$(field "$5" p99_ms)" 'BEGIN{printf "%.2f", a/b}')"
-}
-
 echo "== warm-up ($WARMUP each, 64 connections; JIT)"
 run_wrk "$NGINX_URL" 64 3s >/dev/null
 for name in "${NAMES[@]}"; do run_wrk "${GH_URL[$name]}" 64 "$WARMUP" >/dev/null; done
 
 echo "== wrk -t$THREADS -d$DURATION, keep-alive, $got sessions x $APPS hosts"
-printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s\n' round conns system req/s p50_ms p99_ms max_ms non2xx
-declare -A SUM
+result_header
 for round in $(seq 1 "$ROUNDS"); do
   for c in $CONNS; do
     n=$(run_wrk "$NGINX_URL" "$c" "$DURATION")
-    printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s\n' "$round" "$c" nginx "$(field "$n" rps)" \
-      "$(field "$n" p50_ms)" "$(field "$n" p99_ms)" "$(field "$n" max_ms)" "$(field "$n" non2xx)"
+    result_line "$round" "$c" nginx "$n"
     for name in "${NAMES[@]}"; do
-      row "$round" "$c" "gh:$name" "$(run_wrk "${GH_URL[$name]}" "$c" "$DURATION")" "$n"
+      g=$(run_wrk "${GH_URL[$name]}" "$c" "$DURATION")
+      result_line "$round" "$c" "gh:$name" "$g"
+      ratio_line "$round" "$c" "$g" "$n"
     done
     if [ "${CEILING:-0}" = 1 ]; then
-      row "$round" "$c" "ceiling" "$(run_wrk "$CEILING_URL" "$c" "$DURATION")" "$n"
+      g=$(run_wrk "$CEILING_URL" "$c" "$DURATION")
+      result_line "$round" "$c" ceiling "$g"
+      ratio_line "$round" "$c" "$g" "$n"
     fi
   done
 done

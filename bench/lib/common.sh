@@ -85,6 +85,26 @@ gh_stop() {
   fi
 }
 
+# field RESULT NAME: one name=value field of a wrk script's RESULT line.
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+
+# The comparison tables: result_header; result_line ROUND CONNS SYSTEM RESULT prints one system's
+# figures; ratio_line ROUND CONNS RESULT BASELINE prints RESULT's req/s, p50 and p99 over BASELINE's.
+result_header() {
+  printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s\n' round conns system req/s p50_ms p99_ms max_ms non2xx
+}
+result_line() {
+  printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s\n' "$1" "$2" "$3" "$(field "$4" rps)" \
+    "$(field "$4" p50_ms)" "$(field "$4" p99_ms)" "$(field "$4" max_ms)" "$(field "$4" non2xx)"
+}
+ratio_line() {
+  local ratios=() f
+  for f in rps p50_ms p99_ms; do
+    ratios+=("$(awk -v a="$(field "$3" $f)" -v b="$(field "$4" $f)" 'BEGIN{printf "%.2f", a/b}')")
+  done
+  printf '%-6s %-5s %-12s %10s %9s %9s\n' "$1" "$2" ratio "${ratios[@]}"
+}
+
 # rss_kb PID FIELD: VmRSS or VmHWM in KiB.
 rss_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
 

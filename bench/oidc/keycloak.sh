@@ -91,7 +91,6 @@ run_wrk() { # run_wrk SYSTEM CONNS DURATION -> the RESULT line's fields
   BENCH_MODE=cc BENCH_BASIC="${BASIC[$1]}" BENCH_TOKEN_PATH="${PATH_[$1]}" BENCH_CC_BODY="${BODY[$1]}" \
     wrk -t"$THREADS" -c"$2" -d"$3" --timeout 10s -s "$LUA" "${URL[$1]}" 2>&1 | sed -n 's/^RESULT //p'
 }
-field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 for s in keycloak gatehouse; do
   code=$(curl -s -o "$TMP/sanity.json" -w '%{http_code}' -H "Authorization: ${BASIC[$s]}" \
@@ -101,20 +100,14 @@ for s in keycloak gatehouse; do
   run_wrk "$s" 64 "$WARMUP" >/dev/null  # warm-up (JIT), not counted
 done
 
-printf '%-6s %-5s %-10s %9s %9s %9s %9s %7s\n' round conns system req/s p50_ms p99_ms max_ms non2xx
+result_header
 for round in $(seq 1 "$ROUNDS"); do
   for c in $CONNS; do
     k=$(run_wrk keycloak "$c" "$DURATION")
     g=$(run_wrk gatehouse "$c" "$DURATION")
-    for s in keycloak gatehouse; do
-      r=$k; [ "$s" = gatehouse ] && r=$g
-      printf '%-6s %-5s %-10s %9s %9s %9s %9s %7s\n' "$round" "$c" "$s" "$(field "$r" rps)" \
-        "$(field "$r" p50_ms)" "$(field "$r" p99_ms)" "$(field "$r" max_ms)" "$(field "$r" non2xx)"
-    done
-    printf '%-6s %-5s %-10s %9s %9s %9s\n' "$round" "$c" "ratio" \
-      "$(awk -v a="$(field "$g" rps)" -v b="$(field "$k" rps)" 'BEGIN{printf "%.2f", a/b}')" \
-      "$(awk -v a="$(field "$g" p50_ms)" -v b="$(field "$k" p50_ms)" 'BEGIN{printf "%.2f", a/b}')" \
-      "$(awk -v a="$(field "$g" p99_ms)" -v b="$(field "$k" p99_ms)" 'BEGIN{printf "%.2f", a/b}')"
+    result_line "$round" "$c" keycloak "$k"
+    result_line "$round" "$c" gatehouse "$g"
+    ratio_line "$round" "$c" "$g" "$k"
   done
 done
 echo "(ratio = gatehouse / keycloak; the target is >= 5 on req/s)"

@@ -106,7 +106,6 @@ run_wrk() {
     2>"$TMP/wrk.err" | sed -n 's/^RESULT //p')
   sed 's/^/   wrk: /' "$TMP/wrk.err" | head -3 >&2
 }
-field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 metric() { # metric NAME_AND_LABELS -> value
   curl -fsS "http://127.0.0.1:$mport/metrics" | awk -v m="$1" '$1 == m {printf "%.0f", $2}'
 }
