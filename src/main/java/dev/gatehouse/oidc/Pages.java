@@ -2,9 +2,7 @@ package dev.gatehouse.oidc;
 
 import dev.gatehouse.crypto.Secrets;
 import dev.gatehouse.web.Cookies;
-import gg.jte.ContentType;
-import gg.jte.TemplateEngine;
-import gg.jte.output.StringOutput;
+import dev.gatehouse.web.HtmlPage;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -23,9 +21,6 @@ import org.jspecify.annotations.Nullable;
  * cookie equal to the form's {@code csrf} field), shared with the login pages.
  */
 final class Pages {
-  private static final String CSP =
-      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none';"
-          + " base-uri 'none'";
 
   /** The form_post page may run exactly its one line of script and post only its form. */
   private static final String FORM_POST_CSP =
@@ -33,7 +28,6 @@ final class Pages {
           + sha256("document.forms[0].submit()")
           + "'; frame-ancestors 'none'; base-uri 'none'";
 
-  private final TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
   private final Secrets secrets;
   private final Cookies cookies;
 
@@ -43,7 +37,7 @@ final class Pages {
   }
 
   void render(ServerResponse res, Status status, String template, Map<String, Object> params) {
-    send(res, status, template, params, CSP);
+    send(res, status, template, params, HtmlPage.CSP);
   }
 
   /** A page with the browser's CSRF token added as {@code csrf}. */
@@ -68,18 +62,10 @@ final class Pages {
         res, Status.OK_200, "form_post", Map.of("action", action, "fields", fields), FORM_POST_CSP);
   }
 
+  /** Relying parties' pages must not learn codes or states from the referrer: none is sent. */
   private void send(
       ServerResponse res, Status status, String template, Map<String, Object> params, String csp) {
-    StringOutput out = new StringOutput();
-    engine.render("oidc/" + template + ".jte", params, out);
-    res.status(status)
-        .header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
-        .header(HeaderNames.CACHE_CONTROL, "no-store")
-        .header(HeaderNames.create("Content-Security-Policy"), csp)
-        .header(HeaderNames.create("X-Frame-Options"), "DENY")
-        .header(HeaderNames.create("Referrer-Policy"), "no-referrer")
-        .header(HeaderNames.create("X-Content-Type-Options"), "nosniff")
-        .send(out.toString().getBytes(StandardCharsets.UTF_8));
+    HtmlPage.send(res, status, "oidc/" + template + ".jte", params, csp, "no-referrer");
   }
 
   /** The CSRF token of this browser, set as a cookie on first sight. */
