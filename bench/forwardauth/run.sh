@@ -11,8 +11,9 @@
 #   GH_JARS="name:path ..."           compare builds in one run (default: current:target/gatehouse.jar)
 #   GH_OPTS_<name>="..."              extra JVM flags for one of them (compare flags in one run)
 #   GH_ENV_<name>="K=V ..."           extra environment (config overrides) for one of them
-#   CEILING=1                         also run the same load against /health/live of the first
-#                                     Gatehouse: the HTTP server's own ceiling on this machine
+#   CEILING=1                         also run the same load against bench/forwardauth/BareHelidon.java
+#                                     (same Helidon, carriers and JVM flags, no decision): the HTTP
+#                                     server's own ceiling on this machine
 #   GATEHOUSE_JAVA_OPTS               appended to the launcher's default JVM flags, as ./gatehouse does
 #   KEEP=1                            keep the temp dir
 #
@@ -97,14 +98,30 @@ sed -e "s#@PREFIX@#$TMP/nginx#g" -e "s#@PORT@#$nport#g" "$BENCH_ROOT/bench/forwa
 nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" &
 PIDS+=($!)
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$nport/" && break; sleep 0.05; done
+mapfile -t NGINX_WORKERS < <(pgrep -P "$(cat "$TMP/nginx/nginx.pid")")
 NGINX_URL="http://127.0.0.1:$nport/api/authz/forward-auth"
-# The server's own ceiling: the same requests (headers and all) to the first Gatehouse's
-# /health/live, a route that reads nothing and answers a constant. What forward-auth cannot beat.
-CEILING_URL="${GH_URL[${NAMES[0]}]%/api/authz/forward-auth}/health/live"
 
-run_wrk() { # run_wrk URL CONNS DURATION -> the RESULT line's fields
-  wrk -t"$THREADS" -c"$2" -d"$3" --timeout 10s -s "$LUA" "$1" 2>&1 | sed -n 's/^RESULT //p'
+run_wrk() { # run_wrk URL CONNS DURATION [PID...] -> the RESULT line's fields, with the PIDs' CPU
+  local url=$1 conns=$2 duration=$3 t0 r
+  shift 3
+  t0=$(cpu_ticks "$@")
+  r=$(wrk -t"$THREADS" -c"$conns" -d"$duration" --timeout 10s -s "$LUA" "$url" 2>&1 |
+    sed -n 's/^RESULT //p')
+  echo "$r$([ $# -eq 0 ] || cpu_us_field "$(($(cpu_ticks "$@") - t0))" "$r")"
 }
+# The server's own ceiling: the same requests (headers and all) to a bare Helidon endpoint that
+# decides nothing, started like Gatehouse. What forward-auth on Helidon cannot beat.
+if [ "${CEILING:-0}" = 1 ]; then
+  cport=$(free_port)
+  # shellcheck disable=SC2086
+  "$JAVA" $DEFAULT_JAVA_OPTS ${GATEHOUSE_JAVA_OPTS:-} -cp "$JAR" \
+    "$BENCH_ROOT/bench/forwardauth/BareHelidon.java" "$cport" >"$TMP/bare.log" 2>&1 &
+  CEILING_PID=$!
+  PIDS+=("$CEILING_PID")
+  for _ in $(seq 1 400); do curl -s -o /dev/null "http://127.0.0.1:$cport/" && break; sleep 0.05; done
+  CEILING_URL="http://127.0.0.1:$cport/api/authz/forward-auth"
+  run_wrk "$CEILING_URL" 64 "$WARMUP" >/dev/null
+fi
 echo "== warm-up ($WARMUP each, 64 connections; JIT)"
 run_wrk "$NGINX_URL" 64 3s >/dev/null
 for name in "${NAMES[@]}"; do run_wrk "${GH_URL[$name]}" 64 "$WARMUP" >/dev/null; done
@@ -113,15 +130,15 @@ echo "== wrk -t$THREADS -d$DURATION, keep-alive, $got sessions x $APPS hosts"
 result_header
 for round in $(seq 1 "$ROUNDS"); do
   for c in $CONNS; do
-    n=$(run_wrk "$NGINX_URL" "$c" "$DURATION")
+    n=$(run_wrk "$NGINX_URL" "$c" "$DURATION" "${NGINX_WORKERS[@]}")
     result_line "$round" "$c" nginx "$n"
     for name in "${NAMES[@]}"; do
-      g=$(run_wrk "${GH_URL[$name]}" "$c" "$DURATION")
+      g=$(run_wrk "${GH_URL[$name]}" "$c" "$DURATION" "${GH_PIDOF[$name]}")
       result_line "$round" "$c" "gh:$name" "$g"
       ratio_line "$round" "$c" "$g" "$n"
     done
     if [ "${CEILING:-0}" = 1 ]; then
-      g=$(run_wrk "$CEILING_URL" "$c" "$DURATION")
+      g=$(run_wrk "$CEILING_URL" "$c" "$DURATION" "$CEILING_PID")
       result_line "$round" "$c" ceiling "$g"
       ratio_line "$round" "$c" "$g" "$n"
     fi

@@ -90,19 +90,36 @@ field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 # The comparison tables: result_header; result_line ROUND CONNS SYSTEM RESULT prints one system's
 # figures; ratio_line ROUND CONNS RESULT BASELINE prints RESULT's req/s, p50 and p99 over BASELINE's.
+# A RESULT with a cpu_us field (see cpu_ticks) also shows the server's CPU time per request.
 result_header() {
-  printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s\n' round conns system req/s p50_ms p99_ms max_ms non2xx
+  printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s %10s\n' round conns system req/s p50_ms p99_ms max_ms \
+    non2xx cpu_us/req
 }
 result_line() {
-  printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s\n' "$1" "$2" "$3" "$(field "$4" rps)" \
-    "$(field "$4" p50_ms)" "$(field "$4" p99_ms)" "$(field "$4" max_ms)" "$(field "$4" non2xx)"
+  printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s %10s\n' "$1" "$2" "$3" "$(field "$4" rps)" \
+    "$(field "$4" p50_ms)" "$(field "$4" p99_ms)" "$(field "$4" max_ms)" "$(field "$4" non2xx)" \
+    "$(field "$4" cpu_us)"
 }
 ratio_line() {
   local ratios=() f
-  for f in rps p50_ms p99_ms; do
-    ratios+=("$(awk -v a="$(field "$3" $f)" -v b="$(field "$4" $f)" 'BEGIN{printf "%.2f", a/b}')")
+  for f in rps p50_ms p99_ms max_ms none cpu_us; do
+    ratios+=("$(awk -v a="$(field "$3" $f)" -v b="$(field "$4" $f)" \
+      'BEGIN{if (a == "" || b == "" || b == 0) printf "-"; else printf "%.2f", a/b}')")
   done
-  printf '%-6s %-5s %-12s %10s %9s %9s\n' "$1" "$2" ratio "${ratios[@]}"
+  printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s %10s\n' "$1" "$2" ratio "${ratios[@]}"
+}
+
+# cpu_ticks PID...: user + system CPU time of the processes so far, in clock ticks. On a shared
+# machine req/s moves with the neighbours' load; CPU time per request moves much less.
+cpu_ticks() {
+  local t=0 p
+  for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+  echo "$t"
+}
+# cpu_us_field TICKS RESULT: " cpu_us=X", the CPU microseconds per request of RESULT's requests.
+cpu_us_field() {
+  awk -v t="$1" -v n="$(field "$2" requests)" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN{if (n > 0) printf " cpu_us=%.1f", t * 1e6 / hz / n}'
 }
 
 # rss_kb PID FIELD: VmRSS or VmHWM in KiB.
