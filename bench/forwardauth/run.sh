@@ -7,6 +7,8 @@
 # Knobs (environment):
 #   USERS=10000 APPS=100 LOGINS=500   data set size and how many users log in for cookies
 #   CONNS="64 400" DURATION=15s ROUNDS=1 WARMUP=10s THREADS=2
+#   LISTENERS="fa main"               which of Gatehouse's listeners take the load: fa is
+#                                     [forward_auth] listen (Netty), main the main port (Helidon)
 #   BURSTS=5                          bursts of 40 requests, each with a fresh session and cold app
 #   GH_JARS="name:path ..."           compare builds in one run (default: current:target/gatehouse.jar)
 #   GH_OPTS_<name>="..."              extra JVM flags for one of them (compare flags in one run)
@@ -28,7 +30,7 @@ need wrk nginx curl sqlite3
 
 USERS=${USERS:-10000} APPS=${APPS:-100} LOGINS=${LOGINS:-500}
 CONNS=${CONNS:-"64 400"} DURATION=${DURATION:-15s} ROUNDS=${ROUNDS:-1} WARMUP=${WARMUP:-10s}
-THREADS=${THREADS:-2} BURSTS=${BURSTS:-5}
+THREADS=${THREADS:-2} BURSTS=${BURSTS:-5} LISTENERS=${LISTENERS:-"fa main"}
 GH_JARS=${GH_JARS:-"current:$JAR"}
 LUA="$BENCH_ROOT/bench/forwardauth/forward-auth.lua"
 
@@ -53,7 +55,7 @@ echo "empty start (schema + bootstrap): ${GH_READY_MS} ms"
 gh_stop
 hash=$(cheap_hash)
 # APPS apps take load; the extra ones are never requested before their burst ("cold").
-NVARIANTS=$(echo $GH_JARS | wc -w)
+NVARIANTS=$(($(echo $GH_JARS | wc -w) * $(echo $LISTENERS | wc -w)))
 "$BENCH_LIB/seed.sh" "$TMP/data/gatehouse.db" "$USERS" 100 "$((APPS + BURSTS * NVARIANTS))" 0 0 "$hash"
 gh_start "$TMP/data" "$port" "$JAR" "${CHEAP_ARGON2[@]}"
 echo "seeded $USERS users / $APPS apps; start to ready: ${GH_READY_MS} ms"
@@ -70,25 +72,32 @@ echo "seeding + $got logins: $(($(now_ms) - seed_start)) ms"
 export BENCH_COOKIES="$TMP/cookies" BENCH_HOSTS="$TMP/hosts"
 
 # --- servers ------------------------------------------------------------------------------------
-declare -A GH_URL GH_PIDOF
+declare -A GH_URL GH_PIDOF GH_MAIN_PORT
 NAMES=()
 for spec in $GH_JARS; do
   name=${spec%%:*} jar=${spec#*:}
   cp -r "$TMP/data" "$TMP/data-$name"
-  port=$(free_port)
+  port=$(free_port) fport=$(free_port)
   opts_var="GH_OPTS_$name" env_var="GH_ENV_$name"
   # shellcheck disable=SC2086
   GATEHOUSE_JAVA_OPTS="${GATEHOUSE_JAVA_OPTS:-} ${!opts_var:-}" \
-    gh_start "$TMP/data-$name" "$port" "$jar" "${CHEAP_ARGON2[@]}" ${!env_var:-}
+    gh_start "$TMP/data-$name" "$port" "$jar" "${CHEAP_ARGON2[@]}" \
+    "GATEHOUSE_FORWARD_AUTH_LISTEN=127.0.0.1:$fport" ${!env_var:-}
   PIDS+=("$GH_PID")
-  GH_PIDOF[$name]=$GH_PID
-  GH_URL[$name]="http://127.0.0.1:$port/api/authz/forward-auth"
-  NAMES+=("$name")
-  echo "gatehouse[$name] pid $GH_PID on $port, ready in ${GH_READY_MS} ms, RSS $(rss_kb "$GH_PID" VmRSS) KiB"
-  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: gh_session=$(head -1 "$TMP/cookies")" \
-    -H 'X-Forwarded-Method: GET' -H 'X-Forwarded-Proto: https' -H 'X-Forwarded-Host: app-1.bench.test' \
-    -H 'X-Forwarded-Uri: /' "${GH_URL[$name]}")
-  [ "$status" = 200 ] || { echo "sanity check: forward-auth answered $status, not 200" >&2; exit 1; }
+  for listener in $LISTENERS; do
+    GH_PIDOF[$name/$listener]=$GH_PID
+    GH_MAIN_PORT[$name/$listener]=$port
+    p=$([ "$listener" = fa ] && echo "$fport" || echo "$port")
+    GH_URL[$name/$listener]="http://127.0.0.1:$p/api/authz/forward-auth"
+    NAMES+=("$name/$listener")
+  done
+  echo "gatehouse[$name] pid $GH_PID on $port (forward-auth listener $fport), ready in ${GH_READY_MS} ms, RSS $(rss_kb "$GH_PID" VmRSS) KiB"
+  for listener in $LISTENERS; do
+    status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: gh_session=$(head -1 "$TMP/cookies")" \
+      -H 'X-Forwarded-Method: GET' -H 'X-Forwarded-Proto: https' -H 'X-Forwarded-Host: app-1.bench.test' \
+      -H 'X-Forwarded-Uri: /' "${GH_URL[$name/$listener]}")
+    [ "$status" = 200 ] || { echo "sanity check: $listener answered $status, not 200" >&2; exit 1; }
+  done
 done
 
 mkdir -p "$TMP/nginx/tmp"
@@ -122,9 +131,12 @@ if [ "${CEILING:-0}" = 1 ]; then
   CEILING_URL="http://127.0.0.1:$cport/api/authz/forward-auth"
   run_wrk "$CEILING_URL" 64 "$WARMUP" >/dev/null
 fi
-echo "== warm-up ($WARMUP each, 64 connections; JIT)"
+echo "== warm-up ($WARMUP each at 64 and 400 connections; JIT)"
 run_wrk "$NGINX_URL" 64 3s >/dev/null
-for name in "${NAMES[@]}"; do run_wrk "${GH_URL[$name]}" 64 "$WARMUP" >/dev/null; done
+# Both connection counts: an event loop's code paths at 400 connections are not all hot after 64.
+for name in "${NAMES[@]}"; do
+  for c in 64 400; do run_wrk "${GH_URL[$name]}" "$c" "$WARMUP" >/dev/null; done
+done
 
 echo "== wrk -t$THREADS -d$DURATION, keep-alive, $got sessions x $APPS hosts"
 result_header
@@ -145,9 +157,12 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 echo "(ratio = gatehouse / nginx: req/s wants >= 0.60 at 64 connections, p99 wants <= 1.5 at 400)"
+declare -A REPORTED
 for name in "${NAMES[@]}"; do
   pid=${GH_PIDOF[$name]}
-  echo "gatehouse[$name] after load: VmRSS $(rss_kb "$pid" VmRSS) KiB, VmHWM $(rss_kb "$pid" VmHWM) KiB"
+  [ -n "${REPORTED[$pid]:-}" ] && continue
+  REPORTED[$pid]=1
+  echo "gatehouse[${name%/*}] after load: VmRSS $(rss_kb "$pid" VmRSS) KiB, VmHWM $(rss_kb "$pid" VmHWM) KiB"
 done
 
 # --- shard_core burst ---------------------------------------------------------------------------
@@ -168,8 +183,7 @@ burst() { # burst URL COOKIE HOST -> "ok=N max_ms=M wall_ms=W"
 }
 cold=$APPS
 for name in "${NAMES[@]}"; do
-  port=${GH_URL[$name]#http://127.0.0.1:}
-  port=${port%%/*}
+  port=${GH_MAIN_PORT[$name]}
   for b in $(seq 1 "$BURSTS"); do
     cold=$((cold + 1))
     cookie=$(login "bench-user-$((USERS - b * 7))" "$port")

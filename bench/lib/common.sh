@@ -92,11 +92,11 @@ field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 # figures; ratio_line ROUND CONNS RESULT BASELINE prints RESULT's req/s, p50 and p99 over BASELINE's.
 # A RESULT with a cpu_us field (see cpu_ticks) also shows the server's CPU time per request.
 result_header() {
-  printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s %10s\n' round conns system req/s p50_ms p99_ms max_ms \
+  printf '%-6s %-5s %-15s %10s %9s %9s %9s %7s %10s\n' round conns system req/s p50_ms p99_ms max_ms \
     non2xx cpu_us/req
 }
 result_line() {
-  printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s %10s\n' "$1" "$2" "$3" "$(field "$4" rps)" \
+  printf '%-6s %-5s %-15s %10s %9s %9s %9s %7s %10s\n' "$1" "$2" "$3" "$(field "$4" rps)" \
     "$(field "$4" p50_ms)" "$(field "$4" p99_ms)" "$(field "$4" max_ms)" "$(field "$4" non2xx)" \
     "$(field "$4" cpu_us)"
 }
@@ -106,7 +106,7 @@ ratio_line() {
     ratios+=("$(awk -v a="$(field "$3" $f)" -v b="$(field "$4" $f)" \
       'BEGIN{if (a == "" || b == "" || b == 0) printf "-"; else printf "%.2f", a/b}')")
   done
-  printf '%-6s %-5s %-12s %10s %9s %9s %9s %7s %10s\n' "$1" "$2" ratio "${ratios[@]}"
+  printf '%-6s %-5s %-15s %10s %9s %9s %9s %7s %10s\n' "$1" "$2" ratio "${ratios[@]}"
 }
 
 # cpu_ticks PID...: user + system CPU time of the processes so far, in clock ticks. On a shared

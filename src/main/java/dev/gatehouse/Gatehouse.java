@@ -15,7 +15,8 @@ import dev.gatehouse.crypto.Passwords;
 import dev.gatehouse.crypto.Secrets;
 import dev.gatehouse.device.Devices;
 import dev.gatehouse.event.Events;
-import dev.gatehouse.forwardauth.ForwardAuthRoutes;
+import dev.gatehouse.forwardauth.ForwardAuthListener;
+import dev.gatehouse.forwardauth.Gateway;
 import dev.gatehouse.login.LoginRoutes;
 import dev.gatehouse.metrics.HttpMetrics;
 import dev.gatehouse.metrics.MetricsServer;
@@ -47,6 +48,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The composition root: config → store → in-memory state → features → routes, wired by
@@ -70,6 +72,7 @@ public final class Gatehouse implements AutoCloseable {
   private final Events events;
   private final WebServer server;
   private final MetricsServer metricsServer;
+  private final @Nullable ForwardAuthListener forwardAuthListener;
   private final Background background;
   private final AtomicBoolean ready;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -79,12 +82,14 @@ public final class Gatehouse implements AutoCloseable {
       Events events,
       WebServer server,
       MetricsServer metricsServer,
+      @Nullable ForwardAuthListener forwardAuthListener,
       Background background,
       AtomicBoolean ready) {
     this.store = store;
     this.events = events;
     this.server = server;
     this.metricsServer = metricsServer;
+    this.forwardAuthListener = forwardAuthListener;
     this.background = background;
     this.ready = ready;
   }
@@ -166,21 +171,23 @@ public final class Gatehouse implements AutoCloseable {
       Cookies cookies =
           new Cookies(sessionConfig.cookieDomain(), "https".equals(publicUrl.getScheme()));
 
+      Gateway gateway =
+          new Gateway(
+              appDirectory,
+              directory,
+              sessions,
+              devices,
+              grants.accessTokens(),
+              Policy.parse(config.forwardAuth().defaultPolicy()).orElseThrow(),
+              publicUrl);
       AtomicBoolean ready = new AtomicBoolean();
       WebServer server =
           WebServerFactory.create(
               config.server(),
-              new HttpMetrics(registry),
+              config.metrics().enable() ? new HttpMetrics(registry) : null,
               List.of(
                   new HealthRoutes(ready::get),
-                  ForwardAuthRoutes.create(
-                      appDirectory,
-                      directory,
-                      sessions,
-                      devices,
-                      grants.accessTokens(),
-                      Policy.parse(config.forwardAuth().defaultPolicy()).orElseThrow(),
-                      publicUrl),
+                  gateway.routes(),
                   new LoginRoutes(
                       users,
                       directory,
@@ -205,7 +212,14 @@ public final class Gatehouse implements AutoCloseable {
                   new OpenApiRoutes(config.server().swaggerUiEnable()),
                   new AdminRoutes(users, groups, apps, clients, apiKeys, devices, signingKeys)));
       MetricsServer metricsServer = MetricsServer.start(config.metrics(), registry);
-      server.start();
+      ForwardAuthListener forwardAuthListener;
+      try {
+        forwardAuthListener = config.forwardAuth().listen().map(gateway::listen).orElse(null);
+        server.start();
+      } catch (RuntimeException e) {
+        metricsServer.close();
+        throw e;
+      }
       ready.set(true);
       LOG.info(
           () ->
@@ -215,7 +229,8 @@ public final class Gatehouse implements AutoCloseable {
                   server.port(),
                   (System.nanoTime() - started) / 1_000_000,
                   passwords.implementation()));
-      return new Gatehouse(store, events, server, metricsServer, background, ready);
+      return new Gatehouse(
+          store, events, server, metricsServer, forwardAuthListener, background, ready);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -279,6 +294,11 @@ public final class Gatehouse implements AutoCloseable {
     return metricsServer.port();
   }
 
+  /** The port of {@code [forward_auth] listen}, or -1 when it is not configured. */
+  public int forwardAuthPort() {
+    return forwardAuthListener == null ? -1 : forwardAuthListener.port();
+  }
+
   public Store store() {
     return store;
   }
@@ -294,6 +314,9 @@ public final class Gatehouse implements AutoCloseable {
       return;
     }
     ready.set(false);
+    if (forwardAuthListener != null) {
+      forwardAuthListener.close();
+    }
     server.stop();
     metricsServer.close();
     background.close();

@@ -3,6 +3,7 @@ package dev.gatehouse.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /** The resolved configuration: file, then environment overrides, then defaults. */
 public record Config(
@@ -49,7 +50,8 @@ public record Config(
       String cookieDomain, int idleTimeoutSeconds, int lifetimeSeconds, int activityFlushMs) {}
 
   /** {@code [forward_auth]}. */
-  public record ForwardAuth(String defaultPolicy) {}
+  /** {@code [forward_auth]}; {@code listen} empty when the endpoints are on the main port only. */
+  public record ForwardAuth(String defaultPolicy, Optional<HostPort> listen) {}
 
   /**
    * {@code [oidc]}: the key that seals signing keys at rest (base64, or empty to generate one into
@@ -105,7 +107,11 @@ public record Config(
             integer(v, "session.idle_timeout_seconds"),
             integer(v, "session.lifetime_seconds"),
             integer(v, "session.activity_flush_ms")),
-        new ForwardAuth(str(v, "forward_auth.default_policy")),
+        new ForwardAuth(
+            str(v, "forward_auth.default_policy"),
+            str(v, "forward_auth.listen").isEmpty()
+                ? Optional.empty()
+                : Optional.of(HostPort.parse(str(v, "forward_auth.listen")))),
         new Oidc(str(v, "oidc.key_encryption_key"), integer(v, "oidc.key_rotation_grace_seconds")),
         new Metrics((Boolean) v.get("metrics.enable"), HostPort.parse(str(v, "metrics.listen"))));
   }

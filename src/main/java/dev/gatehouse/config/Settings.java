@@ -64,6 +64,11 @@ public final class Settings {
               v -> v.equals("deny") || v.equals("authenticated"),
               "deny or authenticated"),
           Setting.string(
+              "forward_auth.listen",
+              "",
+              v -> v.isEmpty() || isHostPort(v),
+              "empty (main listener only) or host:port"),
+          Setting.string(
               "oidc.key_encryption_key",
               "",
               v -> v.isEmpty() || isKey32(v),

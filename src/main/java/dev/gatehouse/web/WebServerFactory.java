@@ -5,8 +5,10 @@ import dev.gatehouse.metrics.HttpMetrics;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http1.Http1Config;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Builds the public HTTP listener from the features' routes. */
 public final class WebServerFactory {
@@ -15,20 +17,39 @@ public final class WebServerFactory {
 
   private WebServerFactory() {}
 
+  /**
+   * The listener with the features' routes; {@code metrics} null when {@code [metrics]} is off, so
+   * that requests then pay nothing for latency histograms nobody scrapes.
+   */
   public static WebServer create(
-      Config.Server config, HttpMetrics metrics, List<? extends HttpService> services) {
+      Config.Server config, @Nullable HttpMetrics metrics, List<? extends HttpService> services) {
     return WebServer.builder()
         .host(config.listen().host())
         .port(config.listen().port())
         .shutdownHook(false)
         .maxPayloadSize(MAX_PAYLOAD)
+        // Helidon's wire-level logging listeners are on by default and consulted at every step of
+        // every request; Gatehouse never turns that logging on.
+        .addProtocol(Http1Config.builder().receiveLog(false).sendLog(false).build())
         .shutdownGracePeriod(Duration.ofSeconds(10))
         .routing(routing -> routing(routing, metrics, services))
         .build();
   }
 
   private static void routing(
-      HttpRouting.Builder routing, HttpMetrics metrics, List<? extends HttpService> services) {
+      HttpRouting.Builder routing,
+      @Nullable HttpMetrics metrics,
+      List<? extends HttpService> services) {
+    if (metrics != null) {
+      observeLatency(routing, metrics);
+    }
+    ErrorResponses.register(routing);
+    for (HttpService service : services) {
+      routing.register(service);
+    }
+  }
+
+  private static void observeLatency(HttpRouting.Builder routing, HttpMetrics metrics) {
     routing.addFilter(
         (chain, req, res) -> {
           long start = System.nanoTime();
@@ -42,9 +63,5 @@ public final class WebServerFactory {
                 System.nanoTime() - start);
           }
         });
-    ErrorResponses.register(routing);
-    for (HttpService service : services) {
-      routing.register(service);
-    }
   }
 }

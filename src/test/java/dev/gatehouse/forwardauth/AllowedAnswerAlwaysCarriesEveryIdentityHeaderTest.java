@@ -2,13 +2,15 @@ package dev.gatehouse.forwardauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.testing.Listener;
 import dev.gatehouse.testing.TestGatehouse;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A proxy copies the identity headers from Gatehouse's answer onto the request it passes on; only a
@@ -18,8 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 class AllowedAnswerAlwaysCarriesEveryIdentityHeaderTest {
   @TempDir Path dir;
 
-  @Test
-  void anonymousVisitOfPublicPathAnswersWithEmptyIdentityHeaders() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Listener.class)
+  void anonymousVisitOfPublicPathAnswersWithEmptyIdentityHeaders(Listener listener)
+      throws Exception {
     try (TestGatehouse gh = TestGatehouse.start(dir);
         HttpClient http = HttpClient.newHttpClient()) {
       assertThat(
@@ -33,7 +37,7 @@ class AllowedAnswerAlwaysCarriesEveryIdentityHeaderTest {
 
       HttpResponse<String> answer =
           http.send(
-              HttpRequest.newBuilder(gh.uri("/api/authz/forward-auth"))
+              HttpRequest.newBuilder(listener.uri(gh, "/api/authz/forward-auth"))
                   .header("X-Forwarded-Method", "GET")
                   .header("X-Forwarded-Proto", "https")
                   .header("X-Forwarded-Host", "app.example.test")

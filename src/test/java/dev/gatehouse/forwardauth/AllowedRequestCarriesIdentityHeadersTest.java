@@ -3,20 +3,23 @@ package dev.gatehouse.forwardauth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.testing.Browser;
+import dev.gatehouse.testing.Listener;
 import dev.gatehouse.testing.Proxy;
 import dev.gatehouse.testing.TestGatehouse;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class AllowedRequestCarriesIdentityHeadersTest {
   @TempDir Path dir;
 
-  @Test
-  void bothEndpointsNameTheUserAndTheirGroups() {
+  @ParameterizedTest
+  @EnumSource(Listener.class)
+  void bothEndpointsNameTheUserAndTheirGroups(Listener listener) {
     try (TestGatehouse gh = TestGatehouse.start(dir);
-        Proxy proxy = new Proxy(gh);
+        Proxy proxy = listener.proxy(gh);
         Browser alice = new Browser(gh)) {
       gh.createUser("alice", "alice-password", "staff", "ops");
       gh.createApp(

@@ -3,6 +3,7 @@ package dev.gatehouse.forwardauth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.testing.Browser;
+import dev.gatehouse.testing.Listener;
 import dev.gatehouse.testing.TestGatehouse;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,8 +16,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Decisions never wait for a database connection: 200 at once, each on its own connection, all
@@ -26,8 +28,9 @@ class BurstOfConcurrentDecisionsAllSucceedTest {
   private static final int BURST = 200;
   @TempDir Path dir;
 
-  @Test
-  void twoHundredAtOnceWithOneReadConnection() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Listener.class)
+  void twoHundredAtOnceWithOneReadConnection(Listener listener) throws Exception {
     try (TestGatehouse gh =
             TestGatehouse.start(dir, Map.of("GATEHOUSE_DATABASE_READ_POOL_SIZE", "1"));
         Browser alice = new Browser(gh)) {
@@ -37,7 +40,7 @@ class BurstOfConcurrentDecisionsAllSucceedTest {
               + "\"rules\":[{\"path\":\"/\",\"policy\":\"groups\",\"groups\":[\"staff\"]}]}");
       alice.login("alice", "alice-password");
       HttpRequest request =
-          HttpRequest.newBuilder(gh.uri("/api/authz/forward-auth"))
+          HttpRequest.newBuilder(listener.uri(gh, "/api/authz/forward-auth"))
               .header("X-Forwarded-Method", "GET")
               .header("X-Forwarded-Proto", "https")
               .header("X-Forwarded-Host", "wiki.example.test")

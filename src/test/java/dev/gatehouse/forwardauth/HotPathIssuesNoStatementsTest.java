@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.store.StoreMetrics;
 import dev.gatehouse.testing.Browser;
+import dev.gatehouse.testing.Listener;
 import dev.gatehouse.testing.Proxy;
 import dev.gatehouse.testing.TestGatehouse;
 import java.nio.file.Path;
@@ -15,8 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Decisions read memory only: across 10,000 mixed decisions not one SQL statement runs, read or
@@ -26,11 +28,12 @@ class HotPathIssuesNoStatementsTest {
   private static final int DECISIONS = 10_000;
   @TempDir Path dir;
 
-  @Test
-  void tenThousandMixedDecisionsRunNoStatement() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Listener.class)
+  void tenThousandMixedDecisionsRunNoStatement(Listener listener) throws Exception {
     try (TestGatehouse gh =
             TestGatehouse.start(dir, Map.of("GATEHOUSE_SESSION_ACTIVITY_FLUSH_MS", "600000"));
-        Proxy proxy = new Proxy(gh);
+        Proxy proxy = listener.proxy(gh);
         Browser alice = new Browser(gh);
         Browser bob = new Browser(gh)) {
       gh.createUser("alice", "alice-password", "staff");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.testing.Proxy;
 import dev.gatehouse.testing.TestGatehouse;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,17 +14,20 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Whatever a proxy (or someone talking to Gatehouse directly) sends, the answer is never 5xx. */
 class MalformedForwardedHeadersAreBadRequestTest {
   @TempDir static Path dir;
   static TestGatehouse gh;
   static Proxy proxy;
+  static Proxy dedicated;
 
   @BeforeAll
   static void start() {
     gh = TestGatehouse.start(dir);
     proxy = new Proxy(gh);
+    dedicated = Proxy.onForwardAuthListener(gh);
     gh.createApp(
         "{\"name\":\"wiki\",\"hosts\":[\"wiki.example.test\"],"
             + "\"rules\":[{\"path\":\"/\",\"policy\":\"public\"}]}");
@@ -34,11 +36,16 @@ class MalformedForwardedHeadersAreBadRequestTest {
   @AfterAll
   static void stop() {
     proxy.close();
+    dedicated.close();
     gh.close();
   }
 
   /** A well-formed forward-auth request with one header replaced (null value: left out). */
   private static Arguments forward(String description, String name, String value) {
+    return Arguments.of(description, "/api/authz/forward-auth", forwardHeaders(name, value));
+  }
+
+  private static List<String> forwardHeaders(String name, String value) {
     List<String> headers =
         new ArrayList<>(
             List.of(
@@ -55,7 +62,7 @@ class MalformedForwardedHeadersAreBadRequestTest {
       headers.add(name);
       headers.add(value);
     }
-    return Arguments.of(description, "/api/authz/forward-auth", headers);
+    return headers;
   }
 
   private static Arguments original(String description, String... headers) {
@@ -91,6 +98,10 @@ class MalformedForwardedHeadersAreBadRequestTest {
         forward("dot-dot segment", "X-Forwarded-Uri", "/public/../admin"),
         forward("encoded dot-dot segment", "X-Forwarded-Uri", "/public/%2e%2E/admin"),
         forward("dot segment", "X-Forwarded-Uri", "/./admin"),
+        forward("trailing dot-dot segment", "X-Forwarded-Uri", "/public/.."),
+        forward("trailing encoded dot segment", "X-Forwarded-Uri", "/public/%2E"),
+        forward("half-encoded dot-dot segment", "X-Forwarded-Uri", "/public/.%2e/admin"),
+        forward("dot-dot before a query", "X-Forwarded-Uri", "/public/..?x=1"),
         forward("X-Forwarded-For not an address", "X-Forwarded-For", "not-an-ip"),
         forward("X-Forwarded-For a hostname", "X-Forwarded-For", "localhost"),
         forward("X-Forwarded-For empty last entry", "X-Forwarded-For", "10.0.0.1,"),
@@ -124,7 +135,25 @@ class MalformedForwardedHeadersAreBadRequestTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("malformed")
   void isAnsweredWith400(String description, String path, List<String> headers) {
-    HttpResponse<String> response = proxy.raw(path, headers);
-    assertThat(response.statusCode()).as(description).isEqualTo(400);
+    assertThat(proxy.raw(path, headers).statusCode()).as(description).isEqualTo(400);
+    assertThat(dedicated.raw(path, headers).statusCode()).as(description).isEqualTo(400);
+  }
+
+  /** Dots inside a name, or in the query, are no dot segments: such paths are decided as usual. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/.well-known/openid-configuration",
+        "/a/.../b",
+        "/a..b/c.",
+        "/%2e%2e%2e/",
+        "/a?p=../b"
+      })
+  void dotsThatAreNoSegmentPassThrough(String uri) {
+    List<String> headers = forwardHeaders("X-Forwarded-Uri", uri);
+    assertThat(proxy.raw("/api/authz/forward-auth", headers).statusCode()).as(uri).isEqualTo(200);
+    assertThat(dedicated.raw("/api/authz/forward-auth", headers).statusCode())
+        .as(uri)
+        .isEqualTo(200);
   }
 }

@@ -3,14 +3,16 @@ package dev.gatehouse.forwardauth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.testing.Browser;
+import dev.gatehouse.testing.Listener;
 import dev.gatehouse.testing.Proxy;
 import dev.gatehouse.testing.TestGatehouse;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Zoë's name reaches the app as written: Remote-Name and Remote-Email carry UTF-8 bytes, as
@@ -20,10 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 class NamesBeyondAsciiTravelAsUtf8Test {
   @TempDir Path dir;
 
-  @Test
-  void remoteNameAndEmailAreTheUtf8BytesOfTheStoredValues() {
+  @ParameterizedTest
+  @EnumSource(Listener.class)
+  void remoteNameAndEmailAreTheUtf8BytesOfTheStoredValues(Listener listener) {
     try (TestGatehouse gh = TestGatehouse.start(dir);
-        Proxy proxy = new Proxy(gh);
+        Proxy proxy = listener.proxy(gh);
         Browser zoe = new Browser(gh)) {
       TestGatehouse.Response created =
           gh.post(

@@ -3,6 +3,7 @@ package dev.gatehouse.forwardauth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.testing.EchoUpstream;
+import dev.gatehouse.testing.Listener;
 import dev.gatehouse.testing.RealProxy;
 import dev.gatehouse.testing.TestGatehouse;
 import java.io.IOException;
@@ -84,7 +85,12 @@ abstract class ProxyEnforcesGatehouseDecisions {
     upstream = EchoUpstream.start();
     proxy =
         proxyKind()
-            .start(dir, port, new RealProxy.Wiring(gatehouse.gatehouse().port(), upstream.port()));
+            .start(dir, port, new RealProxy.Wiring(listener().port(gatehouse), upstream.port()));
+  }
+
+  /** Which Gatehouse listener the proxy asks: the main one unless a subclass says otherwise. */
+  Listener listener() {
+    return Listener.MAIN;
   }
 
   @AfterAll

@@ -93,7 +93,7 @@ class PortalWorksInARealBrowserTest {
         type(s, "#password", "alice-password");
         call("POST", s.resolve("element/" + find(s, "button[type=submit]") + "/click"), Map.of());
 
-        assertThat(call("GET", s.resolve("url"), null).asText()).endsWith("/account");
+        assertThat(awaitUrl(s, "/account")).endsWith("/account");
         String source = call("GET", s.resolve("source"), null).asText();
         assertThat(source).contains("User alice").contains("Sessions").contains("this session");
         screenshot(s, "account.png");
@@ -118,6 +118,20 @@ class PortalWorksInARealBrowserTest {
       driver.destroy();
       driver.waitFor();
     }
+  }
+
+  /**
+   * The page's URL once it ends with {@code suffix}, or as it is after 10 s: a click on a submit
+   * button may return before the browser has followed the answer's redirect.
+   */
+  private String awaitUrl(URI session, String suffix) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    String url = call("GET", session.resolve("url"), null).asText();
+    while (!url.endsWith(suffix) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      url = call("GET", session.resolve("url"), null).asText();
+    }
+    return url;
   }
 
   private void awaitReady(URI webdriver) throws InterruptedException {

@@ -14,11 +14,21 @@ import java.util.List;
 public final class Proxy implements AutoCloseable {
   public static final String HTML = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8";
 
-  private final TestGatehouse gh;
+  private final String base;
   private final HttpClient http = HttpClient.newHttpClient();
 
+  /** Asks the main listener. */
   public Proxy(TestGatehouse gh) {
-    this.gh = gh;
+    this("http://127.0.0.1:" + gh.gatehouse().port());
+  }
+
+  private Proxy(String base) {
+    this.base = base;
+  }
+
+  /** Asks the dedicated forward-auth listener ({@code [forward_auth] listen}). */
+  public static Proxy onForwardAuthListener(TestGatehouse gh) {
+    return new Proxy("http://127.0.0.1:" + gh.gatehouse().forwardAuthPort());
   }
 
   /**
@@ -30,7 +40,7 @@ public final class Proxy implements AutoCloseable {
     String uri =
         target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(gh.uri("/api/authz/forward-auth"))
+        HttpRequest.newBuilder(java.net.URI.create(base + "/api/authz/forward-auth"))
             .header("X-Forwarded-Method", method)
             .header("X-Forwarded-Proto", target.getScheme())
             .header("X-Forwarded-Host", target.getRawAuthority())
@@ -41,7 +51,7 @@ public final class Proxy implements AutoCloseable {
   /** nginx's auth_request for {@code method url}, with extra header name/value pairs. */
   public HttpResponse<String> authRequest(String method, String url, String... headers) {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(gh.uri("/api/authz/auth-request"))
+        HttpRequest.newBuilder(java.net.URI.create(base + "/api/authz/auth-request"))
             .header("X-Original-URL", url)
             .header("X-Original-Method", method);
     return send(request, headers);
@@ -49,7 +59,7 @@ public final class Proxy implements AutoCloseable {
 
   /** A raw request to {@code path} with exactly the header name/value pairs given. */
   public HttpResponse<String> raw(String path, List<String> headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(gh.uri(path));
+    HttpRequest.Builder request = HttpRequest.newBuilder(java.net.URI.create(base + path));
     return send(request, headers.toArray(String[]::new));
   }
 

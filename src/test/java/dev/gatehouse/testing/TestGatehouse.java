@@ -62,6 +62,7 @@ public final class TestGatehouse implements AutoCloseable {
     return Map.of(
         "GATEHOUSE_STORAGE_DATA_DIR", dataDir.toString(),
         "GATEHOUSE_SERVER_LISTEN", "127.0.0.1:0",
+        "GATEHOUSE_FORWARD_AUTH_LISTEN", "127.0.0.1:0",
         "GATEHOUSE_HASHING_ARGON2_M_COST", "32768",
         "GATEHOUSE_HASHING_ARGON2_T_COST", "1",
         "GATEHOUSE_HASHING_ARGON2_P_COST", "2",

@@ -1,0 +1,214 @@
+package dev.gatehouse.forwardauth;
+
+import dev.gatehouse.web.Cookies;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Both forward-auth protocols, independent of the HTTP server that carries them: Traefik's
+ * forwardAuth and Caddy's forward_auth (X-Forwarded-* headers) and nginx's auth_request
+ * (X-Original-* headers). Each parses the proxy's headers, asks the one {@link DecisionEngine} and
+ * says what to answer; {@link ForwardAuthRoutes} and {@link ForwardAuthListener} only carry it.
+ */
+final class ForwardAuth {
+  private final DecisionEngine engine;
+  private final String loginUrl;
+
+  ForwardAuth(DecisionEngine engine, URI publicUrl) {
+    this.engine = engine;
+    this.loginUrl = publicUrl + "/login?rd=";
+  }
+
+  /** {@code GET /api/authz/forward-auth}: Traefik and Caddy. */
+  Answer forwardAuth(RequestHeaders headers) {
+    String method = headers.get(ProxyHeader.FORWARDED_METHOD);
+    String proto = headers.get(ProxyHeader.FORWARDED_PROTO);
+    String host = headers.get(ProxyHeader.FORWARDED_HOST);
+    String uri = headers.get(ProxyHeader.FORWARDED_URI);
+    if (method == null || proto == null || host == null || uri == null) {
+      return Answer.badRequest("X-Forwarded-Method, -Proto, -Host and -Uri are required");
+    }
+    Target target = target(method, proto, host, uri, headers);
+    if (target == null) {
+      return Answer.badRequest("malformed X-Forwarded-* headers");
+    }
+    Decision decision = engine.decide(target, credentials(headers));
+    if (decision instanceof Decision.SignIn && isBrowserNavigation(target.method(), headers)) {
+      return Answer.redirect(signInUrl(target));
+    }
+    return answer(decision);
+  }
+
+  /** {@code GET /api/authz/auth-request}: nginx. */
+  Answer authRequest(RequestHeaders headers) {
+    String url = headers.get(ProxyHeader.ORIGINAL_URL);
+    if (url == null) {
+      return Answer.badRequest("X-Original-URL is required");
+    }
+    URI original;
+    try {
+      original = new URI(url);
+    } catch (java.net.URISyntaxException e) {
+      return Answer.badRequest("malformed X-Original-URL");
+    }
+    if (original.getScheme() == null || original.getRawAuthority() == null) {
+      return Answer.badRequest("X-Original-URL must be absolute");
+    }
+    String path =
+        original.getRawPath() == null || original.getRawPath().isEmpty()
+            ? "/"
+            : original.getRawPath();
+    String uri = original.getRawQuery() == null ? path : path + "?" + original.getRawQuery();
+    String method = headers.get(ProxyHeader.ORIGINAL_METHOD);
+    Target target =
+        target(
+            method == null ? "GET" : method,
+            original.getScheme(),
+            original.getRawAuthority(),
+            uri,
+            headers);
+    if (target == null) {
+      return Answer.badRequest("malformed X-Original-* headers");
+    }
+    Decision decision = engine.decide(target, credentials(headers));
+    if (decision instanceof Decision.SignIn) {
+      // nginx cannot URL-encode $request_uri itself: with auth_request_set it takes this Location
+      // for its error_page redirect, so a query string in the original URL survives the sign-in.
+      return Answer.signIn(signInUrl(target));
+    }
+    return answer(decision);
+  }
+
+  private static Answer answer(Decision decision) {
+    return switch (decision) {
+      case Decision.Allow allow -> Answer.allow(allow.principal());
+      case Decision.SignIn signIn -> Answer.SIGN_IN;
+      case Decision.Deny deny -> Answer.FORBIDDEN;
+      case Decision.BadRequest bad -> Answer.badRequest(bad.reason());
+    };
+  }
+
+  private String signInUrl(Target target) {
+    return loginUrl + URLEncoder.encode(target.url(), StandardCharsets.UTF_8);
+  }
+
+  private static @Nullable Target target(
+      String method, String proto, String host, String uri, RequestHeaders headers) {
+    String scheme = proto.toLowerCase(Locale.ROOT);
+    if (!scheme.equals("https") && !scheme.equals("http")) {
+      return null;
+    }
+    if (host.isEmpty() || host.length() > 255 || !uri.startsWith("/") || !isToken(method)) {
+      return null;
+    }
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      if (c <= ' ' || c >= 0x7f || c == '/' || c == '\\' || c == '@' || c == '?' || c == '#') {
+        return null;
+      }
+    }
+    for (int i = 0; i < uri.length(); i++) {
+      if (uri.charAt(i) <= ' ' || uri.charAt(i) >= 0x7f) {
+        return null;
+      }
+    }
+    if (hasDotSegment(uri)) {
+      return null;
+    }
+    InetAddress client = null;
+    String forwardedFor = headers.get(ProxyHeader.FORWARDED_FOR);
+    if (forwardedFor != null) {
+      client = clientAddress(forwardedFor);
+      if (client == null) {
+        return null;
+      }
+    }
+    return new Target(method.toUpperCase(Locale.ROOT), scheme, host, uri, client);
+  }
+
+  /** An HTTP method as RFC 9110 spells one: letters only, here, and short. */
+  private static boolean isToken(String method) {
+    if (method.isEmpty() || method.length() > 16) {
+      return false;
+    }
+    for (int i = 0; i < method.length(); i++) {
+      char c = method.charAt(i);
+      if (!(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Rules match the path as sent, but the upstream resolves {@code .} and {@code ..} segments
+   * (plain or percent-encoded): {@code /public/../admin} would match a public rule and reach the
+   * admin page. Browsers never send such paths, so they are refused rather than normalised.
+   */
+  private static boolean hasDotSegment(String uri) {
+    int query = uri.indexOf('?');
+    int end = query < 0 ? uri.length() : query;
+    int dots = 0; // dots so far in the current segment; -1 once it holds anything else
+    for (int i = 0; i <= end; i++) {
+      if (i == end || uri.charAt(i) == '/') {
+        if (dots == 1 || dots == 2) {
+          return true;
+        }
+        dots = 0;
+      } else if (dots >= 0) {
+        if (uri.charAt(i) == '.') {
+          dots++;
+        } else if (uri.regionMatches(true, i, "%2e", 0, 3)) {
+          dots++;
+          i += 2;
+        } else {
+          dots = -1;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The client is the right-most X-Forwarded-For entry: the one the proxy itself appended. Entries
+   * to its left came from the client and could be forged.
+   */
+  private static @Nullable InetAddress clientAddress(String forwardedFor) {
+    int comma = forwardedFor.lastIndexOf(',');
+    String last = (comma < 0 ? forwardedFor : forwardedFor.substring(comma + 1)).strip();
+    if (last.startsWith("[") && last.endsWith("]")) {
+      last = last.substring(1, last.length() - 1);
+    }
+    try {
+      return InetAddress.ofLiteral(last);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static Credentials credentials(RequestHeaders headers) {
+    String cookie = headers.get(ProxyHeader.COOKIE);
+    String authorization = headers.get(ProxyHeader.AUTHORIZATION);
+    String bearer =
+        authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? authorization.substring(7).strip()
+            : null;
+    if (cookie == null && bearer == null) {
+      return Credentials.NONE;
+    }
+    return new Credentials(
+        Cookies.value(cookie, Cookies.SESSION), Cookies.value(cookie, Cookies.DEVICE), bearer);
+  }
+
+  /** A top-level page load, the only kind of request a redirect to the login page can help. */
+  private static boolean isBrowserNavigation(String method, RequestHeaders headers) {
+    String accept = headers.get(ProxyHeader.ACCEPT);
+    return (method.equals("GET") || method.equals("HEAD"))
+        && accept != null
+        && accept.contains("text/html");
+  }
+}
