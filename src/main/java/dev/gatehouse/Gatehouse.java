@@ -214,7 +214,12 @@ public final class Gatehouse implements AutoCloseable {
       MetricsServer metricsServer = MetricsServer.start(config.metrics(), registry);
       ForwardAuthListener forwardAuthListener;
       try {
-        forwardAuthListener = config.forwardAuth().listen().map(gateway::listen).orElse(null);
+        forwardAuthListener =
+            config
+                .forwardAuth()
+                .listen()
+                .map(a -> gateway.listen(a, config.forwardAuth().effectiveListenThreads()))
+                .orElse(null);
         server.start();
       } catch (RuntimeException e) {
         metricsServer.close();

@@ -51,7 +51,13 @@ public record Config(
 
   /** {@code [forward_auth]}. */
   /** {@code [forward_auth]}; {@code listen} empty when the endpoints are on the main port only. */
-  public record ForwardAuth(String defaultPolicy, Optional<HostPort> listen) {}
+  public record ForwardAuth(String defaultPolicy, Optional<HostPort> listen, int listenThreads) {
+
+    /** Event loops of the dedicated listener: {@code listen_threads}, or two per core when 0. */
+    public int effectiveListenThreads() {
+      return listenThreads > 0 ? listenThreads : 2 * Runtime.getRuntime().availableProcessors();
+    }
+  }
 
   /**
    * {@code [oidc]}: the key that seals signing keys at rest (base64, or empty to generate one into
@@ -111,7 +117,8 @@ public record Config(
             str(v, "forward_auth.default_policy"),
             str(v, "forward_auth.listen").isEmpty()
                 ? Optional.empty()
-                : Optional.of(HostPort.parse(str(v, "forward_auth.listen")))),
+                : Optional.of(HostPort.parse(str(v, "forward_auth.listen"))),
+            integer(v, "forward_auth.listen_threads")),
         new Oidc(str(v, "oidc.key_encryption_key"), integer(v, "oidc.key_rotation_grace_seconds")),
         new Metrics((Boolean) v.get("metrics.enable"), HostPort.parse(str(v, "metrics.listen"))));
   }

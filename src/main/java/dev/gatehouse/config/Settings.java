@@ -68,6 +68,7 @@ public final class Settings {
               "",
               v -> v.isEmpty() || isHostPort(v),
               "empty (main listener only) or host:port"),
+          Setting.integer("forward_auth.listen_threads", 0, 0, 256),
           Setting.string(
               "oidc.key_encryption_key",
               "",

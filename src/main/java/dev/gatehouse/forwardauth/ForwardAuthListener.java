@@ -79,7 +79,8 @@ public final class ForwardAuthListener implements AutoCloseable {
   }
 
   /** Binds {@code address} and serves until {@link #close}; throws when the port is taken. */
-  static ForwardAuthListener start(HostPort address, ForwardAuth forwardAuth, UserDirectory users) {
+  static ForwardAuthListener start(
+      HostPort address, int threads, ForwardAuth forwardAuth, UserDirectory users) {
     if (System.getProperty("io.netty.leakDetection.level") == null) {
       // Only the codec's own buffers pass here, each released by it; sampled leak tracking took
       // 2.4 % of the listener's CPU (a stack trace per 128 buffers). -Dio.netty.leakDetection.level
@@ -90,10 +91,7 @@ public final class ForwardAuthListener implements AutoCloseable {
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> channel =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    // Two loops per core: a connection stays on its loop, so when the OS preempts one loop thread
-    // (the proxy shares the cores) only a quarter of the connections wait, not half.
-    EventLoopGroup loops =
-        new MultiThreadIoEventLoopGroup(2 * Runtime.getRuntime().availableProcessors(), io);
+    EventLoopGroup loops = new MultiThreadIoEventLoopGroup(threads, io);
     Handler handler = new Handler(forwardAuth, users);
     try {
       Channel server =

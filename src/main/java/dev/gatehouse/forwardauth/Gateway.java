@@ -37,8 +37,8 @@ public final class Gateway {
     return new ForwardAuthRoutes(forwardAuth, users);
   }
 
-  /** Starts the dedicated listener on {@code address}. */
-  public ForwardAuthListener listen(HostPort address) {
-    return ForwardAuthListener.start(address, forwardAuth, users);
+  /** Starts the dedicated listener on {@code address} with {@code threads} event loops. */
+  public ForwardAuthListener listen(HostPort address, int threads) {
+    return ForwardAuthListener.start(address, threads, forwardAuth, users);
   }
 }
