@@ -2,6 +2,7 @@ package dev.gatehouse.forwardauth;
 
 import dev.gatehouse.config.HostPort;
 import dev.gatehouse.user.UserDirectory;
+import dev.gatehouse.web.WebServerFactory;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -24,6 +25,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -105,7 +107,10 @@ public final class ForwardAuthListener implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                       ch.pipeline()
                           .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-                          .addLast(new HttpServerCodec())
+                          .addLast(
+                              new HttpServerCodec(
+                                  new HttpDecoderConfig()
+                                      .setMaxHeaderSize(WebServerFactory.MAX_HEADER_BYTES)))
                           .addLast(handler);
                     }
                   })

@@ -15,6 +15,13 @@ public final class WebServerFactory {
   /** Admin and login bodies are small; anything larger is refused before it is read. */
   private static final long MAX_PAYLOAD = 1024 * 1024;
 
+  /**
+   * Request header bytes accepted. Browsers send every cookie of the shared cookie domain to every
+   * app, and the proxy passes them all to forward-auth: Helidon's 16 KiB (Netty's 8 KiB) refused
+   * those requests. Traefik accepts 1 MiB, nginx 32 KiB by default.
+   */
+  public static final int MAX_HEADER_BYTES = 64 * 1024;
+
   private WebServerFactory() {}
 
   /**
@@ -30,7 +37,12 @@ public final class WebServerFactory {
         .maxPayloadSize(MAX_PAYLOAD)
         // Helidon's wire-level logging listeners are on by default and consulted at every step of
         // every request; Gatehouse never turns that logging on.
-        .addProtocol(Http1Config.builder().receiveLog(false).sendLog(false).build())
+        .addProtocol(
+            Http1Config.builder()
+                .receiveLog(false)
+                .sendLog(false)
+                .maxHeadersSize(MAX_HEADER_BYTES)
+                .build())
         .shutdownGracePeriod(Duration.ofSeconds(10))
         .routing(routing -> routing(routing, metrics, services))
         .build();
