@@ -53,7 +53,7 @@ import org.jspecify.annotations.Nullable;
  * The two forward-auth endpoints on a port of their own ({@code [forward_auth] listen}), served by
  * Netty's event loops: one platform thread per core reads, decides and writes, with no thread hand-
  * off, no park and no wake-up per request. A decision never blocks (it reads memory only), so it
- * runs on the loop itself. This cuts the CPU time of a forward-auth request by about a third
+ * runs on the loop itself. This cuts the CPU time of a forward-auth request by about a quarter
  * against the main listener (docs/benchmarks.md), and keeps the proxies' traffic apart from the
  * portal's: a burst on one never queues behind the other, and this port can stay on an internal
  * interface while the portal faces the internet.
