@@ -180,11 +180,12 @@ public final class Gatehouse implements AutoCloseable {
               grants.accessTokens(),
               Policy.parse(config.forwardAuth().defaultPolicy()).orElseThrow(),
               publicUrl);
+      HttpMetrics httpMetrics = config.metrics().enable() ? new HttpMetrics(registry) : null;
       AtomicBoolean ready = new AtomicBoolean();
       WebServer server =
           WebServerFactory.create(
               config.server(),
-              config.metrics().enable() ? new HttpMetrics(registry) : null,
+              httpMetrics,
               List.of(
                   new HealthRoutes(ready::get),
                   gateway.routes(),
@@ -218,7 +219,10 @@ public final class Gatehouse implements AutoCloseable {
             config
                 .forwardAuth()
                 .listen()
-                .map(a -> gateway.listen(a, config.forwardAuth().effectiveListenThreads()))
+                .map(
+                    a ->
+                        gateway.listen(
+                            a, config.forwardAuth().effectiveListenThreads(), httpMetrics))
                 .orElse(null);
         server.start();
       } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.forwardauth;
 
 import dev.gatehouse.config.HostPort;
+import dev.gatehouse.metrics.HttpMetrics;
 import dev.gatehouse.user.UserDirectory;
 import dev.gatehouse.web.WebServerFactory;
 import io.netty.bootstrap.ServerBootstrap;
@@ -82,7 +83,11 @@ public final class ForwardAuthListener implements AutoCloseable {
 
   /** Binds {@code address} and serves until {@link #close}; throws when the port is taken. */
   static ForwardAuthListener start(
-      HostPort address, int threads, ForwardAuth forwardAuth, UserDirectory users) {
+      HostPort address,
+      int threads,
+      ForwardAuth forwardAuth,
+      UserDirectory users,
+      @Nullable HttpMetrics metrics) {
     if (System.getProperty("io.netty.leakDetection.level") == null) {
       // Only the codec's own buffers pass here, each released by it; sampled leak tracking took
       // 2.4 % of the listener's CPU (a stack trace per 128 buffers). -Dio.netty.leakDetection.level
@@ -94,7 +99,7 @@ public final class ForwardAuthListener implements AutoCloseable {
     Class<? extends ServerChannel> channel =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     EventLoopGroup loops = new MultiThreadIoEventLoopGroup(threads, io);
-    Handler handler = new Handler(forwardAuth, users);
+    Handler handler = new Handler(forwardAuth, users, metrics);
     try {
       Channel server =
           new ServerBootstrap()
@@ -142,10 +147,12 @@ public final class ForwardAuthListener implements AutoCloseable {
   private static final class Handler extends SimpleChannelInboundHandler<HttpObject> {
     private final ForwardAuth forwardAuth;
     private final IdentityHeaders<AsciiString[]> identityHeaders;
+    private final @Nullable HttpMetrics metrics;
     private volatile Dated dated = new Dated(0, AsciiString.EMPTY_STRING);
 
-    Handler(ForwardAuth forwardAuth, UserDirectory users) {
+    Handler(ForwardAuth forwardAuth, UserDirectory users, @Nullable HttpMetrics metrics) {
       this.forwardAuth = forwardAuth;
+      this.metrics = metrics;
       // An AsciiString over the UTF-8 bytes goes out byte for byte.
       this.identityHeaders =
           new IdentityHeaders<>(
@@ -172,19 +179,21 @@ public final class ForwardAuthListener implements AutoCloseable {
         reply(ctx, new Answer(404, null, null, "not found"), HttpUtil.isKeepAlive(request));
         return;
       }
+      long start = System.nanoTime();
       HttpHeaders headers = request.headers();
       Answer answer = protocol.apply(header -> headers.get(NAMES[header.ordinal()]));
       reply(ctx, answer, HttpUtil.isKeepAlive(request));
+      if (metrics != null) {
+        // The same series as the main listener's: a forward-auth request is one, on either port.
+        metrics.observe("GET", path(request), answer.status(), System.nanoTime() - start);
+      }
     }
 
     private @Nullable Function<RequestHeaders, Answer> route(HttpRequest request) {
       if (!request.method().equals(HttpMethod.GET)) {
         return null;
       }
-      String uri = request.uri();
-      int query = uri.indexOf('?');
-      String path = query < 0 ? uri : uri.substring(0, query);
-      return switch (path) {
+      return switch (path(request)) {
         case "/api/authz/forward-auth" -> forwardAuth::forwardAuth;
         case "/api/authz/auth-request" -> forwardAuth::authRequest;
         default -> null;
@@ -219,6 +228,12 @@ public final class ForwardAuthListener implements AutoCloseable {
         headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
       }
+    }
+
+    private static String path(HttpRequest request) {
+      String uri = request.uri();
+      int query = uri.indexOf('?');
+      return query < 0 ? uri : uri.substring(0, query);
     }
 
     /** The Date header (RFC 9110 wants one on every 2xx-4xx), formatted once a second. */

@@ -4,10 +4,12 @@ import dev.gatehouse.app.AppDirectory;
 import dev.gatehouse.app.Policy;
 import dev.gatehouse.config.HostPort;
 import dev.gatehouse.device.Devices;
+import dev.gatehouse.metrics.HttpMetrics;
 import dev.gatehouse.session.Sessions;
 import dev.gatehouse.token.AccessTokens;
 import dev.gatehouse.user.UserDirectory;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The forward-auth gateway as the composition root sees it: one {@link DecisionEngine} over the
@@ -37,8 +39,11 @@ public final class Gateway {
     return new ForwardAuthRoutes(forwardAuth, users);
   }
 
-  /** Starts the dedicated listener on {@code address} with {@code threads} event loops. */
-  public ForwardAuthListener listen(HostPort address, int threads) {
-    return ForwardAuthListener.start(address, threads, forwardAuth, users);
+  /**
+   * Starts the dedicated listener on {@code address} with {@code threads} event loops; its requests
+   * count in {@code metrics} (null when metrics are off) like the main listener's.
+   */
+  public ForwardAuthListener listen(HostPort address, int threads, @Nullable HttpMetrics metrics) {
+    return ForwardAuthListener.start(address, threads, forwardAuth, users, metrics);
   }
 }

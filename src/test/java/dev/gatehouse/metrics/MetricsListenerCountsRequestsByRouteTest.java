@@ -2,6 +2,8 @@ package dev.gatehouse.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.testing.Listener;
+import dev.gatehouse.testing.Proxy;
 import dev.gatehouse.testing.TestGatehouse;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * With {@code [metrics] enable}, every request of the main listener is counted by method, route
- * pattern and status on the metrics port, and the public port does not serve them.
+ * With {@code [metrics] enable}, every request is counted by method, route pattern and status on
+ * the metrics port (forward-auth on either listener in the same series), and the public port does
+ * not serve them.
  */
 class MetricsListenerCountsRequestsByRouteTest {
   @TempDir Path dir;
@@ -32,6 +35,12 @@ class MetricsListenerCountsRequestsByRouteTest {
         assertThat(gh.get("/health/live").status()).isEqualTo(200);
       }
       assertThat(gh.get("/api/admin/users/nobody").status()).isEqualTo(404);
+      for (Listener listener : Listener.values()) {
+        try (Proxy proxy = listener.proxy(gh)) {
+          assertThat(proxy.forwardAuth("GET", "https://nowhere.example.test/").statusCode())
+              .isEqualTo(403);
+        }
+      }
 
       String metrics =
           http.send(
@@ -45,7 +54,10 @@ class MetricsListenerCountsRequestsByRouteTest {
           .contains(
               "gatehouse_http_request_duration_seconds_count{method=\"GET\","
                   + "route=\"/health/live\",status=\"200\"} 3")
-          .contains("route=\"/api/admin/users/{id}\",status=\"404\"");
+          .contains("route=\"/api/admin/users/{id}\",status=\"404\"")
+          .contains(
+              "gatehouse_http_request_duration_seconds_count{method=\"GET\","
+                  + "route=\"/api/authz/forward-auth\",status=\"403\"} 2");
       assertThat(gh.get("/metrics").status()).isEqualTo(404);
     }
   }
