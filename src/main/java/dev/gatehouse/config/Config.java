@@ -26,7 +26,7 @@ public record Config(
      * connections 43 ms with one per core, 30 ms with two, same throughput).
      */
     public int effectiveHttpWorkers() {
-      return httpWorkers > 0 ? httpWorkers : 2 * Runtime.getRuntime().availableProcessors();
+      return orTwoPerCore(httpWorkers);
     }
   }
 
@@ -55,8 +55,13 @@ public record Config(
 
     /** Event loops of the dedicated listener: {@code listen_threads}, or two per core when 0. */
     public int effectiveListenThreads() {
-      return listenThreads > 0 ? listenThreads : 2 * Runtime.getRuntime().availableProcessors();
+      return orTwoPerCore(listenThreads);
     }
+  }
+
+  /** A thread count as configured, where 0 means two per core. */
+  private static int orTwoPerCore(int configured) {
+    return configured > 0 ? configured : 2 * Runtime.getRuntime().availableProcessors();
   }
 
   /**

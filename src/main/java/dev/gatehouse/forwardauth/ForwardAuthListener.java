@@ -174,7 +174,8 @@ public final class ForwardAuthListener implements AutoCloseable {
         reply(ctx, Answer.badRequest("malformed request"), false);
         return;
       }
-      Function<RequestHeaders, Answer> protocol = route(request);
+      String path = path(request);
+      Function<RequestHeaders, Answer> protocol = route(request.method(), path);
       if (protocol == null) {
         reply(ctx, new Answer(404, null, null, "not found"), HttpUtil.isKeepAlive(request));
         return;
@@ -185,15 +186,15 @@ public final class ForwardAuthListener implements AutoCloseable {
       reply(ctx, answer, HttpUtil.isKeepAlive(request));
       if (metrics != null) {
         // The same series as the main listener's: a forward-auth request is one, on either port.
-        metrics.observe("GET", path(request), answer.status(), System.nanoTime() - start);
+        metrics.observe("GET", path, answer.status(), System.nanoTime() - start);
       }
     }
 
-    private @Nullable Function<RequestHeaders, Answer> route(HttpRequest request) {
-      if (!request.method().equals(HttpMethod.GET)) {
+    private @Nullable Function<RequestHeaders, Answer> route(HttpMethod method, String path) {
+      if (!method.equals(HttpMethod.GET)) {
         return null;
       }
-      return switch (path(request)) {
+      return switch (path) {
         case "/api/authz/forward-auth" -> forwardAuth::forwardAuth;
         case "/api/authz/auth-request" -> forwardAuth::authRequest;
         default -> null;

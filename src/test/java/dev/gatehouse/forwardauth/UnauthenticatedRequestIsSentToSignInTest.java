@@ -20,6 +20,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class UnauthenticatedRequestIsSentToSignInTest {
   private static final String PAGE = "https://wiki.example.test/docs/page?q=a%20b&x=1";
+  private static final String SIGN_IN =
+      "https://auth.example.test/login?rd=" + URLEncoder.encode(PAGE, StandardCharsets.UTF_8);
+
   @TempDir static Path dir;
   static TestGatehouse gh;
   static Map<Listener, Proxy> proxies = new EnumMap<>(Listener.class);
@@ -50,10 +53,7 @@ class UnauthenticatedRequestIsSentToSignInTest {
     for (String method : new String[] {"GET", "HEAD"}) {
       HttpResponse<String> response = proxy.forwardAuth(method, PAGE, "Accept", Proxy.HTML);
       assertThat(response.statusCode()).isEqualTo(302);
-      assertThat(response.headers().firstValue("Location"))
-          .hasValue(
-              "https://auth.example.test/login?rd="
-                  + URLEncoder.encode(PAGE, StandardCharsets.UTF_8));
+      assertThat(response.headers().firstValue("Location")).hasValue(SIGN_IN);
     }
   }
 
@@ -76,10 +76,7 @@ class UnauthenticatedRequestIsSentToSignInTest {
         List.of(
             proxy.authRequest("GET", PAGE, "Accept", Proxy.HTML), proxy.authRequest("GET", PAGE))) {
       assertThat(response.statusCode()).isEqualTo(401);
-      assertThat(response.headers().firstValue("Location"))
-          .hasValue(
-              "https://auth.example.test/login?rd="
-                  + URLEncoder.encode(PAGE, StandardCharsets.UTF_8));
+      assertThat(response.headers().firstValue("Location")).hasValue(SIGN_IN);
     }
   }
 
