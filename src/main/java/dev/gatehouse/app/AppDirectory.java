@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -49,35 +48,35 @@ public final class AppDirectory {
   }
 
   /**
-   * The app serving {@code host} ({@code name} or {@code name:port}, any case): an exact host
-   * first, then the most specific wildcard ({@code *.example.com} covers every name below it).
+   * The app serving {@code host}, which must be in {@link HostName#canonical} form: an exact host
+   * with its port first, then without it, then the most specific wildcard ({@code *.example.com}
+   * covers every name below it).
    */
   public @Nullable ProtectedApp find(String host) {
     Snapshot current = snapshot;
-    String name = host.toLowerCase(Locale.ROOT);
-    ProtectedApp app = current.exact().get(name);
+    ProtectedApp app = current.exact().get(host);
     if (app != null) {
       return app;
     }
-    int colon = name.lastIndexOf(':');
-    if (colon > 0 && name.indexOf(']') < colon) {
-      name = name.substring(0, colon);
+    String name = HostName.withoutPort(host);
+    if (name.length() != host.length()) {
       app = current.exact().get(name);
       if (app != null) {
         return app;
       }
     }
     for (Map.Entry<String, ProtectedApp> wildcard : current.wildcards()) {
-      if (name.endsWith(wildcard.getKey())) {
+      if (host.endsWith(wildcard.getKey()) || name.endsWith(wildcard.getKey())) {
         return wildcard.getValue();
       }
     }
     return null;
   }
 
-  /** Whether {@code host} belongs to a configured app; used to vet redirect targets. */
+  /** Whether {@code host}, in any spelling, belongs to a configured app; vets redirect targets. */
   public boolean isAppHost(String host) {
-    return find(host) != null;
+    String canonical = HostName.canonical(host);
+    return canonical != null && find(canonical) != null;
   }
 
   public int size() {

@@ -6,13 +6,14 @@ import dev.gatehouse.store.Query;
 import dev.gatehouse.store.Reads;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Writer;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,6 +26,10 @@ public final class Apps {
   private static final Pattern HOST =
       Pattern.compile(
           "^(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\\d{1,5})?$");
+
+  private static final String COLUMNS =
+      "id, name, rules_json, path_case_insensitive, bearer_tokens_json, created_at, updated_at";
+  private static final Pattern TOKEN = Pattern.compile("^[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,128}$");
 
   private final Writer writer;
   private final Reads reads;
@@ -40,6 +45,9 @@ public final class Apps {
     String name = name(request.name());
     List<String> hosts = hosts(request.hosts());
     List<Rule> rules = rules(request.rules() == null ? List.of() : request.rules());
+    boolean caseInsensitive = Boolean.TRUE.equals(request.pathCaseInsensitive());
+    BearerTokens bearer =
+        request.bearerTokens() == null ? BearerTokens.NONE : bearerTokens(request.bearerTokens());
     return writer.write(
         tx -> {
           if (tx.count("SELECT COUNT(*) FROM apps WHERE name = ?", name) > 0) {
@@ -48,10 +56,13 @@ public final class Apps {
           String id = UUID.randomUUID().toString();
           long now = clock.millis();
           tx.update(
-              "INSERT INTO apps (id, name, rules_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+              "INSERT INTO apps (id, name, rules_json, path_case_insensitive, bearer_tokens_json,"
+                  + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
               id,
               name,
-              RulesJson.write(rules),
+              AppJson.write(rules),
+              caseInsensitive ? 1 : 0,
+              AppJson.write(bearer),
               now,
               now);
           return saveHosts(tx, id, hosts);
@@ -62,6 +73,8 @@ public final class Apps {
     String name = request.name() == null ? null : name(request.name());
     List<String> hosts = request.hosts() == null ? null : hosts(request.hosts());
     List<Rule> rules = request.rules() == null ? null : rules(request.rules());
+    BearerTokens bearer =
+        request.bearerTokens() == null ? null : bearerTokens(request.bearerTokens());
     return writer.write(
         tx -> {
           App current = load(tx, id).orElseThrow(() -> notFound(id));
@@ -70,9 +83,16 @@ public final class Apps {
             throw new Failure.Conflict("name", "an app named " + name + " exists");
           }
           tx.update(
-              "UPDATE apps SET name = ?, rules_json = ?, updated_at = ? WHERE id = ?",
+              "UPDATE apps SET name = ?, rules_json = ?, path_case_insensitive = ?,"
+                  + " bearer_tokens_json = ?, updated_at = ? WHERE id = ?",
               name != null ? name : current.name(),
-              RulesJson.write(rules != null ? rules : current.rules()),
+              AppJson.write(rules != null ? rules : current.rules()),
+              (request.pathCaseInsensitive() != null
+                      ? request.pathCaseInsensitive()
+                      : current.pathCaseInsensitive())
+                  ? 1
+                  : 0,
+              AppJson.write(bearer != null ? bearer : current.bearerTokens()),
               clock.millis(),
               id);
           if (hosts == null) {
@@ -135,15 +155,8 @@ public final class Apps {
               .forEach(
                   e -> hosts.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
           return q.list(
-              "SELECT id, name, rules_json, created_at, updated_at FROM apps ORDER BY name",
-              row ->
-                  new App(
-                      row.getString(1),
-                      row.getString(2),
-                      List.copyOf(hosts.getOrDefault(row.getString(1), List.of())),
-                      RulesJson.read(row.getString(3)),
-                      Instant.ofEpochMilli(row.getLong(4)),
-                      Instant.ofEpochMilli(row.getLong(5))));
+              "SELECT " + COLUMNS + " FROM apps ORDER BY name",
+              row -> app(row, List.copyOf(hosts.getOrDefault(row.getString(1), List.of()))));
         });
   }
 
@@ -165,17 +178,19 @@ public final class Apps {
             "SELECT host FROM app_hosts WHERE app_id = ? ORDER BY host",
             row -> row.getString(1),
             id);
-    return q.one(
-        "SELECT id, name, rules_json, created_at, updated_at FROM apps WHERE id = ?",
-        row ->
-            new App(
-                row.getString(1),
-                row.getString(2),
-                hosts,
-                RulesJson.read(row.getString(3)),
-                Instant.ofEpochMilli(row.getLong(4)),
-                Instant.ofEpochMilli(row.getLong(5))),
-        id);
+    return q.one("SELECT " + COLUMNS + " FROM apps WHERE id = ?", row -> app(row, hosts), id);
+  }
+
+  private static App app(ResultSet row, List<String> hosts) throws SQLException {
+    return new App(
+        row.getString(1),
+        row.getString(2),
+        hosts,
+        AppJson.rules(row.getString(3)),
+        row.getInt(4) != 0,
+        AppJson.bearerTokens(row.getString(5)),
+        Instant.ofEpochMilli(row.getLong(6)),
+        Instant.ofEpochMilli(row.getLong(7)));
   }
 
   private static String name(@Nullable String name) {
@@ -195,14 +210,15 @@ public final class Apps {
     LinkedHashSet<String> unique = new LinkedHashSet<>();
     for (int i = 0; i < hosts.size(); i++) {
       String host = hosts.get(i);
-      if (host == null
-          || host.length() > 253
-          || !HOST.matcher(host.toLowerCase(Locale.ROOT)).matches()) {
+      boolean wildcard = host != null && host.startsWith("*.");
+      String canonical =
+          host == null ? null : HostName.canonical(wildcard ? host.substring(2) : host);
+      if (canonical == null || !HOST.matcher(canonical).matches()) {
         throw new Failure.Invalid(
             "hosts[" + i + "]",
             "hosts[" + i + "] must be a hostname such as app.example.com or *.example.com");
       }
-      unique.add(host.toLowerCase(Locale.ROOT));
+      unique.add(wildcard ? "*." + canonical : canonical);
     }
     return List.copyOf(unique);
   }
@@ -213,6 +229,34 @@ public final class Apps {
       checked.add(CompiledRule.compile(rules.get(i), "rules[" + i + "]").source());
     }
     return List.copyOf(checked);
+  }
+
+  private static BearerTokens bearerTokens(AppRequest.BearerTokensRequest request) {
+    List<String> clients = tokens(request.clients(), "bearer_tokens.clients");
+    List<String> scopes = tokens(request.scopes(), "bearer_tokens.scopes");
+    if (clients.isEmpty() && !scopes.isEmpty()) {
+      throw new Failure.Invalid(
+          "bearer_tokens.clients", "bearer_tokens.scopes need at least one client to apply to");
+    }
+    return new BearerTokens(clients, scopes);
+  }
+
+  /** Client ids and scopes: RFC 6749 §A.1 and §A.4 characters, no spaces. */
+  private static List<String> tokens(@Nullable List<String> values, String field) {
+    if (values == null) {
+      return List.of();
+    }
+    LinkedHashSet<String> unique = new LinkedHashSet<>();
+    for (int i = 0; i < values.size(); i++) {
+      String value = values.get(i);
+      if (value == null || !TOKEN.matcher(value).matches()) {
+        throw new Failure.Invalid(
+            field + "[" + i + "]",
+            field + "[" + i + "] must be 1-128 visible characters, no spaces");
+      }
+      unique.add(value);
+    }
+    return List.copyOf(unique);
   }
 
   private static Failure.NotFound notFound(String id) {

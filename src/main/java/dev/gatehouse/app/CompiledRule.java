@@ -27,6 +27,14 @@ record CompiledRule(
       Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE");
 
   static CompiledRule compile(Rule rule, String at) {
+    return compile(rule, at, false);
+  }
+
+  /**
+   * @param caseInsensitive whether the app's paths match in any case: the prefix is kept in lower
+   *     case (paths are lowered before matching) and the regex ignores case
+   */
+  static CompiledRule compile(Rule rule, String at, boolean caseInsensitive) {
     if (rule == null) {
       throw new Failure.Invalid(at, at + " must be an object");
     }
@@ -36,10 +44,21 @@ record CompiledRule(
     if (rule.path() != null && !rule.path().startsWith("/")) {
       throw new Failure.Invalid(at + ".path", at + ".path must start with /");
     }
+    if (rule.path() != null && !isCanonical(rule.path())) {
+      throw new Failure.Invalid(
+          at + ".path",
+          at
+              + ".path must be a decoded path without //, . or .. segments, \\, ; or %:"
+              + " rules match the path after decoding and normalising, so /my%20app never matches;"
+              + " write /my app");
+    }
     Pattern regex = null;
     if (rule.pathRegex() != null) {
       try {
-        regex = Pattern.compile(rule.pathRegex());
+        regex =
+            Pattern.compile(
+                rule.pathRegex(),
+                caseInsensitive ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
       } catch (PatternSyntaxException e) {
         throw new Failure.Invalid(
             at + ".path_regex", at + ".path_regex is not a valid regex: " + e.getDescription());
@@ -97,7 +116,9 @@ record CompiledRule(
             List.copyOf(groups));
     return new CompiledRule(
         normal,
-        rule.path(),
+        rule.path() == null || !caseInsensitive
+            ? rule.path()
+            : rule.path().toLowerCase(Locale.ROOT),
         regex,
         Set.copyOf(upper),
         List.copyOf(networks),
@@ -105,6 +126,25 @@ record CompiledRule(
         Set.copyOf(groups));
   }
 
+  /** Whether a rule's prefix can ever match a canonical request path (see forwardauth). */
+  private static boolean isCanonical(String path) {
+    if (path.contains("//")
+        || path.indexOf('\\') >= 0
+        || path.indexOf(';') >= 0
+        || path.indexOf('%') >= 0
+        || path.indexOf('?') >= 0
+        || path.indexOf('#') >= 0) {
+      return false;
+    }
+    for (String segment : path.split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code path} is canonical, and already lower case when the rule was compiled so. */
   boolean matches(String method, String path, @Nullable InetAddress client) {
     if (prefix != null && !path.startsWith(prefix)) {
       return false;

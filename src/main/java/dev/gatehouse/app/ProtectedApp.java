@@ -2,6 +2,7 @@ package dev.gatehouse.app;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /** An app as the decision engine sees it: immutable, with rules compiled. */
@@ -12,16 +13,30 @@ public final class ProtectedApp {
 
   ProtectedApp(App app) {
     this.app = app;
-    this.rules = app.rules().stream().map(rule -> CompiledRule.compile(rule, "rules")).toList();
+    this.rules =
+        app.rules().stream()
+            .map(rule -> CompiledRule.compile(rule, "rules", app.pathCaseInsensitive()))
+            .toList();
     this.accesses = rules.stream().map(rule -> new Access(rule.policy(), rule.groups())).toList();
+  }
+
+  /** Whether a live access token issued to {@code clientId} with {@code scopes} opens this app. */
+  public boolean acceptsBearer(String clientId, List<String> scopes) {
+    return app.bearerTokens().accepts(clientId, scopes);
   }
 
   public App app() {
     return app;
   }
 
-  /** The access the first matching rule grants, or sign-in required when none matches. */
+  /**
+   * The access the first matching rule grants to a canonical {@code path}, or sign-in required when
+   * none matches.
+   */
   public Access access(String method, String path, @Nullable InetAddress client) {
+    if (app.pathCaseInsensitive()) {
+      path = path.toLowerCase(Locale.ROOT);
+    }
     for (int i = 0; i < rules.size(); i++) {
       if (rules.get(i).matches(method, path, client)) {
         return accesses.get(i);

@@ -8,6 +8,7 @@ import dev.gatehouse.device.Device;
 import dev.gatehouse.device.Devices;
 import dev.gatehouse.session.ActiveSession;
 import dev.gatehouse.session.Sessions;
+import dev.gatehouse.token.AccessToken;
 import dev.gatehouse.token.AccessTokens;
 import dev.gatehouse.user.Principal;
 import dev.gatehouse.user.UserDirectory;
@@ -52,7 +53,7 @@ final class DecisionEngine {
     if (access.policy() == Policy.DENY) {
       return Decision.DENY;
     }
-    Principal principal = identify(credentials);
+    Principal principal = identify(credentials, app);
     return switch (access.policy()) {
       case PUBLIC -> new Decision.Allow(principal);
       case AUTHENTICATED -> principal == null ? Decision.SIGN_IN : new Decision.Allow(principal);
@@ -68,9 +69,10 @@ final class DecisionEngine {
 
   /**
    * The enabled user behind the credentials, trying the session, then a bearer that looks like a
-   * JWT as an access token issued here, then the device token.
+   * JWT as an access token issued here (only where {@code app} accepts tokens of that client and
+   * scope), then the device token.
    */
-  private @Nullable Principal identify(Credentials credentials) {
+  private @Nullable Principal identify(Credentials credentials, @Nullable ProtectedApp app) {
     if (credentials.session() != null) {
       ActiveSession session = sessions.resolve(credentials.session());
       if (session != null) {
@@ -79,7 +81,15 @@ final class DecisionEngine {
     }
     String bearer = credentials.bearer();
     if (bearer != null && bearer.chars().filter(c -> c == '.').count() == 2) {
-      return accessTokens.userOf(bearer).map(this::enabled).orElse(null);
+      if (app == null) {
+        return null;
+      }
+      return accessTokens
+          .verify(bearer)
+          .filter(token -> app.acceptsBearer(token.clientId(), token.scopes()))
+          .flatMap(AccessToken::userId)
+          .map(this::enabled)
+          .orElse(null);
     }
     String deviceToken = credentials.device() != null ? credentials.device() : credentials.bearer();
     if (deviceToken != null) {

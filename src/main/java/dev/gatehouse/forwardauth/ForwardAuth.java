@@ -1,5 +1,6 @@
 package dev.gatehouse.forwardauth;
 
+import dev.gatehouse.app.HostName;
 import dev.gatehouse.web.Cookies;
 import java.net.InetAddress;
 import java.net.URI;
@@ -102,22 +103,19 @@ final class ForwardAuth {
     if (!scheme.equals("https") && !scheme.equals("http")) {
       return null;
     }
-    if (host.isEmpty() || host.length() > 255 || !uri.startsWith("/") || !isToken(method)) {
+    if (host.length() > 261 || !isToken(method)) {
       return null;
     }
-    for (int i = 0; i < host.length(); i++) {
-      char c = host.charAt(i);
-      if (c <= ' ' || c >= 0x7f || c == '/' || c == '\\' || c == '@' || c == '?' || c == '#') {
-        return null;
-      }
+    String canonicalHost = HostName.canonical(host);
+    String path = RequestPath.canonical(uri);
+    if (canonicalHost == null || path == null) {
+      return null;
     }
-    for (int i = 0; i < uri.length(); i++) {
+    // the path's characters were checked by RequestPath; the query's are checked here
+    for (int i = uri.indexOf('?') + 1; i > 0 && i < uri.length(); i++) {
       if (uri.charAt(i) <= ' ' || uri.charAt(i) >= 0x7f) {
         return null;
       }
-    }
-    if (hasDotSegment(uri)) {
-      return null;
     }
     InetAddress client = null;
     String forwardedFor = headers.get(ProxyHeader.FORWARDED_FOR);
@@ -127,7 +125,7 @@ final class ForwardAuth {
         return null;
       }
     }
-    return new Target(method.toUpperCase(Locale.ROOT), scheme, host, uri, client);
+    return new Target(method.toUpperCase(Locale.ROOT), scheme, canonicalHost, uri, path, client);
   }
 
   /** An HTTP method as RFC 9110 spells one: letters only, here, and short. */
@@ -142,35 +140,6 @@ final class ForwardAuth {
       }
     }
     return true;
-  }
-
-  /**
-   * Rules match the path as sent, but the upstream resolves {@code .} and {@code ..} segments
-   * (plain or percent-encoded): {@code /public/../admin} would match a public rule and reach the
-   * admin page. Browsers never send such paths, so they are refused rather than normalised.
-   */
-  private static boolean hasDotSegment(String uri) {
-    int query = uri.indexOf('?');
-    int end = query < 0 ? uri.length() : query;
-    int dots = 0; // dots so far in the current segment; -1 once it holds anything else
-    for (int i = 0; i <= end; i++) {
-      if (i == end || uri.charAt(i) == '/') {
-        if (dots == 1 || dots == 2) {
-          return true;
-        }
-        dots = 0;
-      } else if (dots >= 0) {
-        if (uri.charAt(i) == '.') {
-          dots++;
-        } else if (uri.regionMatches(true, i, "%2e", 0, 3)) {
-          dots++;
-          i += 2;
-        } else {
-          dots = -1;
-        }
-      }
-    }
-    return false;
   }
 
   /**

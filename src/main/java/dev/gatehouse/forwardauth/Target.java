@@ -3,14 +3,20 @@ package dev.gatehouse.forwardauth;
 import java.net.InetAddress;
 import org.jspecify.annotations.Nullable;
 
-/** The request the proxy asks about: method, scheme, host, path (with query) and client address. */
-record Target(String method, String scheme, String host, String uri, @Nullable InetAddress client) {
-
-  /** The path without the query, which is what rules match. */
-  String path() {
-    int query = uri.indexOf('?');
-    return query < 0 ? uri : uri.substring(0, query);
-  }
+/**
+ * The request the proxy asks about.
+ *
+ * @param host the host in {@link dev.gatehouse.app.HostName#canonical} form
+ * @param uri the path and query as sent, for the way back after sign-in
+ * @param path the {@link RequestPath#canonical} path, which is what rules match
+ */
+record Target(
+    String method,
+    String scheme,
+    String host,
+    String uri,
+    String path,
+    @Nullable InetAddress client) {
 
   String url() {
     return scheme + "://" + host + uri;

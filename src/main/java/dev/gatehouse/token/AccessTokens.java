@@ -106,9 +106,4 @@ public final class AccessTokens {
       return Optional.empty();
     }
   }
-
-  /** The user a live access token acts for: what forward-auth needs of a bearer JWT. */
-  public Optional<String> userOf(String token) {
-    return verify(token).flatMap(AccessToken::userId);
-  }
 }
