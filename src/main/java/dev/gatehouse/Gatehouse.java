@@ -117,7 +117,6 @@ public final class Gatehouse implements AutoCloseable {
     Store store = Store.open(config, events, registry, EPHEMERAL_TABLES);
     try {
       Secrets secrets = new Secrets(random);
-      Users users = new Users(store.writer(), store.reads(), passwords, clock);
       Groups groups = new Groups(store.writer(), store.reads(), clock);
       Apps apps = new Apps(store.writer(), store.reads(), clock);
       Clients clients = new Clients(store.writer(), store.reads(), secrets, clock);
@@ -127,7 +126,6 @@ public final class Gatehouse implements AutoCloseable {
 
       // In-memory views for the hot path: subscribed before loading, so no event falls between.
       UserDirectory directory = new UserDirectory(events);
-      directory.load(users.all());
       AppDirectory appDirectory = new AppDirectory(events);
       appDirectory.load(apps.all());
       Config.Session sessionConfig = config.session();
@@ -167,6 +165,18 @@ public final class Gatehouse implements AutoCloseable {
               publicUrl.toString(),
               events);
       grants.load();
+      // A new password or disabling ends what the old password vouched for, in the same unit.
+      Users users =
+          new Users(
+              store.writer(),
+              store.reads(),
+              passwords,
+              clock,
+              List.of(
+                  sessions::endIn,
+                  (tx, user, kept) -> devices.endIn(tx, user),
+                  (tx, user, kept) -> grants.endIn(tx, user)));
+      directory.load(users.all());
       Background background = new Background(sessions, devices, sessionPolicy.flushEvery());
       Cookies cookies =
           new Cookies(sessionConfig.cookieDomain(), "https".equals(publicUrl.getScheme()));

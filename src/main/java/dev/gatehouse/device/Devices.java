@@ -5,6 +5,7 @@ import dev.gatehouse.event.Events;
 import dev.gatehouse.failure.Failure;
 import dev.gatehouse.store.DataClass;
 import dev.gatehouse.store.Reads;
+import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Writer;
 import dev.gatehouse.user.UserEvent;
 import java.security.SecureRandom;
@@ -197,6 +198,19 @@ public final class Devices {
           return null;
         });
     seen.remove(deviceId);
+  }
+
+  /**
+   * Revokes every device of {@code userId} inside {@code tx}, and their pending pairing codes: a
+   * password change or disabling, in the same unit of work as the change (see {@code
+   * user.DerivedCredentials}). A device token was handed out by a session the old password opened.
+   */
+  public void endIn(Tx tx, String userId) {
+    List<String> ids =
+        tx.list("SELECT id FROM devices WHERE user_id = ?", row -> row.getString(1), userId);
+    tx.update("DELETE FROM devices WHERE user_id = ?", userId);
+    tx.update("DELETE FROM pairing_codes WHERE user_id = ?", userId);
+    ids.forEach(id -> tx.publish(new DeviceEvent.Revoked(id)));
   }
 
   /** Persists last-seen times gathered since the last flush, in one unit of work. */

@@ -13,7 +13,8 @@ public record AccountView(
     List<DeviceRow> devices,
     @Nullable String pairingCode,
     @Nullable String pairingName,
-    @Nullable String pairingLink) {
+    @Nullable String pairingLink,
+    String passwordError) {
 
   /** One session line. */
   public record SessionRow(

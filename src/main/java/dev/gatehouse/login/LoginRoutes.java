@@ -90,6 +90,7 @@ public final class LoginRoutes implements HttpService {
         .post("/account/sessions/{id}/revoke", this::revokeSession)
         .post("/account/devices/{id}/revoke", this::revokeDevice)
         .post("/account/devices/pair", this::startPairing)
+        .post("/account/password", this::changePassword)
         .get("/pair", (req, res) -> pairPage(req, res, Status.OK_200, query(req, "code"), "", ""))
         .post("/pair", this::pair)
         .post("/api/devices/pair", this::pairApi);
@@ -167,16 +168,24 @@ public final class LoginRoutes implements HttpService {
     if (token != null) {
       sessions.end(token);
     }
-    res.header(HeaderNames.SET_COOKIE, cookies.clear(Cookies.SESSION));
+    // The device cookie too: a signed-out browser holds no credential. The device stays paired;
+    // revoking it is an explicit act on the account page (another browser may hold its token).
+    res.headers().add(HeaderNames.SET_COOKIE, cookies.clear(Cookies.SESSION));
+    res.headers().add(HeaderNames.SET_COOKIE, cookies.clear(Cookies.DEVICE));
     String rd = redirects.vet(form.get("rd"));
     redirect(res, rd.isEmpty() ? "/login" : rd);
   }
 
   private void account(ServerRequest req, ServerResponse res) {
-    renderAccount(req, res, null);
+    renderAccount(req, res, Status.OK_200, null, "");
   }
 
-  private void renderAccount(ServerRequest req, ServerResponse res, @Nullable PairingCode pairing) {
+  private void renderAccount(
+      ServerRequest req,
+      ServerResponse res,
+      Status status,
+      @Nullable PairingCode pairing,
+      String passwordError) {
     ActiveSession current = currentSession(req);
     Principal principal = current == null ? null : directory.get(current.userId());
     if (current == null || principal == null || principal.disabled()) {
@@ -216,8 +225,9 @@ public final class LoginRoutes implements HttpService {
                 ? null
                 : publicUrl
                     + "/pair?code="
-                    + URLEncoder.encode(pairing.code(), StandardCharsets.UTF_8));
-    pages.render(res, Status.OK_200, "account", Map.of("view", view));
+                    + URLEncoder.encode(pairing.code(), StandardCharsets.UTF_8),
+            passwordError);
+    pages.render(res, status, "account", Map.of("view", view));
   }
 
   private void revokeSession(ServerRequest req, ServerResponse res) {
@@ -235,7 +245,25 @@ public final class LoginRoutes implements HttpService {
   private void startPairing(ServerRequest req, ServerResponse res) {
     Form form = Form.read(req);
     ActiveSession current = requireSession(req, form);
-    renderAccount(req, res, devices.startPairing(current.userId(), form.get("name")));
+    renderAccount(
+        req, res, Status.OK_200, devices.startPairing(current.userId(), form.get("name")), "");
+  }
+
+  /**
+   * The user's own password change: the current password is required, and every other session,
+   * paired device and OAuth grant of theirs ends; this session stays.
+   */
+  private void changePassword(ServerRequest req, ServerResponse res) {
+    Form form = Form.read(req);
+    ActiveSession current = requireSession(req, form);
+    try {
+      users.changePassword(
+          current.userId(), form.get("current_password"), form.get("new_password"), current.id());
+    } catch (Failure.Invalid | Failure.Conflict e) {
+      renderAccount(req, res, Status.BAD_REQUEST_400, null, String.valueOf(e.getMessage()));
+      return;
+    }
+    redirect(res, "/account");
   }
 
   private void pair(ServerRequest req, ServerResponse res) {

@@ -271,7 +271,11 @@ public final class OidcRoutes implements HttpService {
     }
     if (cookie != null) {
       sessions.end(cookie);
-      res.header(HeaderNames.SET_COOKIE, cookies.clear(Cookies.SESSION));
+      res.headers().add(HeaderNames.SET_COOKIE, cookies.clear(Cookies.SESSION));
+    }
+    // As the portal's logout: the signed-out browser keeps no device credential (it stays paired).
+    if (Pages.cookie(req, Cookies.DEVICE) != null) {
+      res.headers().add(HeaderNames.SET_COOKIE, cookies.clear(Cookies.DEVICE));
     }
     if (target != null) {
       String state = p.get("state");

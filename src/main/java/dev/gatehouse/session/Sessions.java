@@ -4,6 +4,7 @@ import dev.gatehouse.crypto.Secrets;
 import dev.gatehouse.event.Events;
 import dev.gatehouse.store.DataClass;
 import dev.gatehouse.store.Reads;
+import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Writer;
 import dev.gatehouse.user.UserEvent;
 import java.time.InstantSource;
@@ -163,6 +164,24 @@ public final class Sessions {
     }
   }
 
+  /**
+   * Ends {@code userId}'s sessions inside {@code tx} but the one with public id {@code keptId}: a
+   * password change or disabling, in the same unit of work as the change (see {@code
+   * user.DerivedCredentials}). Reads the table, not memory, so a session started earlier in the
+   * same group commit ends too.
+   */
+  public void endIn(Tx tx, String userId, @Nullable String keptId) {
+    Set<String> digests = new HashSet<>();
+    for (String digest :
+        tx.list(
+            "SELECT id_digest FROM sessions WHERE user_id = ?", row -> row.getString(1), userId)) {
+      if (keptId == null || !digest.startsWith(keptId)) {
+        digests.add(digest);
+      }
+    }
+    deleteIn(tx, digests);
+  }
+
   /** {@code userId}'s live sessions, most recently active first. */
   public List<ActiveSession> of(String userId) {
     long now = clock.millis();
@@ -222,7 +241,7 @@ public final class Sessions {
     writer.write(DataClass.EPHEMERAL, tx -> deleteIn(tx, digests));
   }
 
-  private static @Nullable Void deleteIn(dev.gatehouse.store.Tx tx, Set<String> digests) {
+  private static @Nullable Void deleteIn(Tx tx, Set<String> digests) {
     for (String digest : digests) {
       tx.update("DELETE FROM sessions WHERE id_digest = ?", digest);
     }

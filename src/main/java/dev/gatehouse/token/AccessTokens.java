@@ -35,15 +35,18 @@ public final class AccessTokens {
     this.clock = clock;
   }
 
-  /** Signs an access token for a user ({@code principal} non-null) or for the client itself. */
+  /**
+   * Signs an access token for a user ({@code principal} non-null) or for the client itself, issued
+   * at {@code now}.
+   */
   String issue(
       String clientId,
       @Nullable Principal principal,
       @Nullable String grantId,
       @Nullable Long authTime,
       List<String> scopes,
-      long lifetimeSeconds) {
-    Instant now = clock.instant();
+      long lifetimeSeconds,
+      Instant now) {
     JWTClaimsSet.Builder claims =
         new JWTClaimsSet.Builder()
             .issuer(issuer)
@@ -92,7 +95,8 @@ public final class AccessTokens {
           || sub == null
           || clientId == null
           || revocations.isRevoked(jti)
-          || (grantId != null && revocations.isRevoked(grantId))) {
+          || (grantId != null && revocations.isRevoked(grantId))
+          || (grantId != null && revocations.isRevoked(sub, iat.getTime()))) {
         return Optional.empty();
       }
       List<String> scopes =

@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Base64;
@@ -225,7 +226,7 @@ public final class Grants {
                   row.nonce(),
                   refresh);
             });
-    return issue(client, result);
+    return issue(client, result, now);
   }
 
   // ---- refresh token ----
@@ -291,7 +292,7 @@ public final class Grants {
                   null,
                   next);
             });
-    return issue(client, result);
+    return issue(client, result, now);
   }
 
   // ---- client credentials ----
@@ -301,7 +302,13 @@ public final class Grants {
     List<String> granted = scopes.stream().filter(s -> !s.equals("openid")).toList();
     String token =
         accessTokens.issue(
-            client.clientId(), null, null, null, granted, client.accessTokenLifetimeSeconds());
+            client.clientId(),
+            null,
+            null,
+            null,
+            granted,
+            client.accessTokenLifetimeSeconds(),
+            clock.instant());
     return new Outcome.Issued(
         new TokenSet(
             token,
@@ -494,7 +501,7 @@ public final class Grants {
                   null,
                   refresh);
             });
-    return issue(client, result);
+    return issue(client, result, now);
   }
 
   // ---- introspection and revocation ----
@@ -608,9 +615,30 @@ public final class Grants {
         });
   }
 
+  // ---- a user's password changed or the user was disabled ----
+
+  /**
+   * Ends every grant of {@code userId} inside {@code tx} (see {@code user.DerivedCredentials}):
+   * refresh token families, codes not yet redeemed (an authorization code, an approved device
+   * code), and every access token issued to the user until now, through a per-user cut-off, since
+   * grants without a refresh token left no id behind to revoke.
+   */
+  public void endIn(Tx tx, String userId) {
+    long now = clock.millis();
+    tx.update("DELETE FROM refresh_tokens WHERE user_id = ?", userId);
+    tx.update("DELETE FROM authorization_codes WHERE user_id = ? AND used = FALSE", userId);
+    tx.update("DELETE FROM device_codes WHERE user_id = ? AND status = 'approved'", userId);
+    Revocations.revokeUser(tx, now, userId);
+  }
+
   // ---- shared ----
 
-  private Outcome issue(Client client, Object result) {
+  /**
+   * Signs the tokens of a grant settled in a unit of work that began at {@code grantedAt}: the
+   * access token's {@code iat} is that instant, not the signing's, so a password change committed
+   * in between revokes it too (its per-user cut-off is later).
+   */
+  private Outcome issue(Client client, Object result, long grantedAt) {
     if (result instanceof Outcome outcome) {
       return outcome;
     }
@@ -626,7 +654,8 @@ public final class Grants {
             granted.grantId(),
             granted.authTime(),
             granted.scopes(),
-            client.accessTokenLifetimeSeconds());
+            client.accessTokenLifetimeSeconds(),
+            Instant.ofEpochMilli(grantedAt));
     String id =
         granted.scopes().contains("openid")
             ? idTokens.issue(

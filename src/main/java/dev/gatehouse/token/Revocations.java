@@ -1,6 +1,7 @@
 package dev.gatehouse.token;
 
 import dev.gatehouse.event.Events;
+import dev.gatehouse.signing.SigningKeys;
 import dev.gatehouse.store.Reads;
 import dev.gatehouse.store.Tx;
 import java.time.InstantSource;
@@ -8,11 +9,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Revoked grant ids and access token ids, in memory for verification, persisted so that a restart
- * does not bring a revoked token back. An entry is kept only as long as a token it covers can live.
+ * Revoked grant ids and access token ids, and per-user cut-offs (every token issued to the user
+ * until then), in memory for verification, persisted so that a restart does not bring a revoked
+ * token back. An entry is kept only as long as a token it covers can live.
  */
 final class Revocations {
   private final Map<String, Long> until = new ConcurrentHashMap<>();
+  private final Map<String, UserTokensRevoked> cutoffs = new ConcurrentHashMap<>();
   private final InstantSource clock;
 
   Revocations(Events events, InstantSource clock) {
@@ -23,6 +26,13 @@ final class Revocations {
           long now = clock.millis();
           until.values().removeIf(expires -> expires <= now);
           until.putAll(event.revoked());
+        });
+    events.subscribe(
+        UserTokensRevoked.class,
+        cutoff -> {
+          long now = clock.millis();
+          cutoffs.values().removeIf(c -> c.until() <= now);
+          cutoffs.put(cutoff.userId(), cutoff);
         });
   }
 
@@ -36,11 +46,42 @@ final class Revocations {
                     row -> Map.entry(row.getString(1), row.getLong(2)),
                     now))
         .forEach(e -> until.put(e.getKey(), e.getValue()));
+    reads
+        .read(
+            q ->
+                q.list(
+                    "SELECT user_id, issued_before, expires_at FROM user_token_cutoffs"
+                        + " WHERE expires_at > ?",
+                    row -> new UserTokensRevoked(row.getString(1), row.getLong(2), row.getLong(3)),
+                    now))
+        .forEach(c -> cutoffs.put(c.userId(), c));
   }
 
   boolean isRevoked(String id) {
     Long expires = until.get(id);
     return expires != null && expires > clock.millis();
+  }
+
+  /**
+   * Whether a token issued to {@code userId} at {@code issuedAt} (epoch millis; JWT {@code iat} has
+   * whole seconds, so a token issued in the same second as the cut-off, even just after it, counts
+   * as before: refusing a fresh token for a second is safer than accepting an old one).
+   */
+  boolean isRevoked(String userId, long issuedAt) {
+    UserTokensRevoked cutoff = cutoffs.get(userId);
+    return cutoff != null && issuedAt <= cutoff.issuedBefore() && cutoff.until() > clock.millis();
+  }
+
+  /** Revokes every token issued to {@code userId} until {@code now}, inside {@code tx}. */
+  static void revokeUser(Tx tx, long now, String userId) {
+    long until = now + SigningKeys.MAX_TOKEN_LIFETIME.toMillis();
+    tx.update("DELETE FROM user_token_cutoffs WHERE expires_at <= ? OR user_id = ?", now, userId);
+    tx.update(
+        "INSERT INTO user_token_cutoffs (user_id, issued_before, expires_at) VALUES (?, ?, ?)",
+        userId,
+        now,
+        until);
+    tx.publish(new UserTokensRevoked(userId, now, until));
   }
 
   /** Records revocations inside {@code tx}; memory learns of them after the commit. */

@@ -24,6 +24,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Users: create, read, update, delete, and password checks. Passwords are hashed before a write is
  * submitted, so the writer never waits on Argon2.
+ *
+ * <p>A new password, or disabling the user, ends every credential the old password vouched for
+ * ({@link DerivedCredentials}: sessions, paired devices, OAuth grants) in the same unit of work.
  */
 public final class Users {
   private static final String COLUMNS =
@@ -44,12 +47,19 @@ public final class Users {
   private final Reads reads;
   private final Passwords passwords;
   private final InstantSource clock;
+  private final List<DerivedCredentials> derived;
 
-  public Users(Writer writer, Reads reads, Passwords passwords, InstantSource clock) {
+  public Users(
+      Writer writer,
+      Reads reads,
+      Passwords passwords,
+      InstantSource clock,
+      List<DerivedCredentials> derived) {
     this.writer = writer;
     this.reads = reads;
     this.passwords = passwords;
     this.clock = clock;
+    this.derived = List.copyOf(derived);
   }
 
   public User create(NewUser request) {
@@ -199,10 +209,58 @@ public final class Users {
               hash,
               clock.millis(),
               id);
+          if (hash != null || Boolean.TRUE.equals(patch.disabled())) {
+            endCredentials(tx, id, null);
+          }
           User updated = load(tx, id).orElseThrow();
           tx.publish(new UserEvent.UserChanged(updated));
           return updated;
         });
+  }
+
+  /**
+   * The user's own password change: {@code current} must be their password now. Every other
+   * credential of theirs ends; the session {@code keptSession} (its public id), which made the
+   * change, stays.
+   */
+  public void changePassword(String id, String current, String next, String keptSession) {
+    String checked = Validation.password(next);
+    String stored =
+        reads
+            .read(
+                q ->
+                    q.one(
+                        "SELECT password_hash FROM users WHERE id = ? AND disabled = FALSE",
+                        row -> row.getString(1),
+                        id))
+            .orElse(null);
+    if (stored == null || current.length() > 1024 || !passwords.verify(current, stored).matches()) {
+      throw new Failure.Invalid("current_password", "the current password is wrong");
+    }
+    String hash = passwords.hash(checked);
+    writer.write(
+        tx -> {
+          // Compared with the hash just verified: a change made meanwhile wins, not this one.
+          if (tx.update(
+                  "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?"
+                      + " AND password_hash = ? AND disabled = FALSE",
+                  hash,
+                  clock.millis(),
+                  id,
+                  stored)
+              == 0) {
+            throw new Failure.Conflict("current_password", "the password changed meanwhile");
+          }
+          endCredentials(tx, id, keptSession);
+          tx.publish(new UserEvent.UserChanged(load(tx, id).orElseThrow()));
+          return null;
+        });
+  }
+
+  private void endCredentials(Tx tx, String id, @Nullable String keptSession) {
+    for (DerivedCredentials credentials : derived) {
+      credentials.endIn(tx, id, keptSession);
+    }
   }
 
   public void delete(String id) {

@@ -2,6 +2,7 @@ package dev.gatehouse.forwardauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.testing.Browser;
 import dev.gatehouse.testing.EchoUpstream;
 import dev.gatehouse.testing.Listener;
 import dev.gatehouse.testing.RealProxy;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What a browser sees through a real reverse proxy in front of an app protected by Gatehouse: the
@@ -205,6 +208,64 @@ abstract class ProxyEnforcesGatehouseDecisions {
     assertThat(after.statusCode()).as(proxy.log()).isEqualTo(302);
     assertThat(after.headers().firstValue("Location").orElseThrow())
         .startsWith(PORTAL + "/login?rd=");
+  }
+
+  /**
+   * Gatehouse's cookies wherever they stand among the app's: the app gets its own cookies, in
+   * order, and none of Gatehouse's (a look-alike name and a value holding {@code gh_} stay).
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "gh_session=SESSION | -",
+        "gh_session=SESSION; app_sid=1; theme=dark | app_sid=1; theme=dark",
+        "app_sid=1; gh_session=SESSION; gh_csrf=x; theme=dark | app_sid=1; theme=dark",
+        "app_sid=1; theme=dark; gh_csrf=x; gh_session=SESSION | app_sid=1; theme=dark",
+        "gh_csrf=x;gh_session=SESSION;xgh_keep=1;ref=gh_x | xgh_keep=1;ref=gh_x",
+        "gh_a=1; gh_session=SESSION; app_sid=1; gh_b=2 | app_sid=1"
+      })
+  void gatehouseCookiesNeverReachTheUpstream(String cookies, String upstreamSees) {
+    String session = signIn("alice", "").session();
+
+    HttpResponse<String> response =
+        throughProxy("/reports/q3", null, Map.of("Cookie", cookies.replace("SESSION", session)));
+
+    assertThat(response.statusCode()).as(proxy.log()).isEqualTo(200);
+    assertThat(response.body())
+        .contains("Remote-User: alice\n")
+        .contains("Cookie: " + upstreamSees + "\n")
+        .doesNotContain(session);
+  }
+
+  /** A paired device, as a cookie or as a bearer token: the app sees neither. */
+  @Test
+  void deviceTokensNeverReachTheUpstream() {
+    String device;
+    try (Browser alice = new Browser(gatehouse)) {
+      alice.login("alice", PASSWORD);
+      device = alice.pairDevice("kiosk").token();
+    }
+
+    HttpResponse<String> asCookie =
+        throughProxy(
+            "/reports/q3",
+            null,
+            Map.of("Cookie", "app_sid=1; gh_device=" + device + "; theme=dark"));
+    HttpResponse<String> asBearer =
+        throughProxy(
+            "/reports/q3",
+            null,
+            Map.of("Cookie", "app_sid=1", "Authorization", "Bearer " + device));
+
+    assertThat(asCookie.statusCode()).as(proxy.log()).isEqualTo(200);
+    assertThat(asCookie.body())
+        .contains("Remote-User: alice\n", "Cookie: app_sid=1; theme=dark\n")
+        .doesNotContain(device);
+    assertThat(asBearer.statusCode()).as(proxy.log()).isEqualTo(200);
+    assertThat(asBearer.body())
+        .contains("Remote-User: alice\n", "Cookie: app_sid=1\n", "Authorization: -\n")
+        .doesNotContain(device);
   }
 
   /** A session cookie value, the CSRF token that came with it and where the login sent us. */

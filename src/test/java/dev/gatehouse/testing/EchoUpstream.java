@@ -7,15 +7,22 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
- * The app behind a proxy: answers every request with 200 and a body listing the identity headers it
- * received ({@code Remote-User: alice}, one per line; {@code -} when absent), so a test sees
- * exactly what the proxy passed on.
+ * The app behind a proxy: answers every request with 200 and a body listing the identity headers
+ * and the credential headers it received ({@code Remote-User: alice}, {@code Cookie: theme=dark},
+ * one per line; {@code -} when absent or empty), so a test sees exactly what the proxy passed on.
  */
 public final class EchoUpstream implements AutoCloseable {
   public static final List<String> IDENTITY_HEADERS =
       List.of("Remote-User", "Remote-Groups", "Remote-Email", "Remote-Name");
+
+  /** Where credentials travel; echoed too, so a test sees which of them reached the app. */
+  public static final List<String> CREDENTIAL_HEADERS = List.of("Cookie", "Authorization");
+
+  private static final List<String> ECHOED =
+      Stream.concat(IDENTITY_HEADERS.stream(), CREDENTIAL_HEADERS.stream()).toList();
 
   private final HttpServer server;
 
@@ -31,8 +38,9 @@ public final class EchoUpstream implements AutoCloseable {
           "/",
           exchange -> {
             StringBuilder body = new StringBuilder("upstream saw:\n");
-            for (String name : IDENTITY_HEADERS) {
-              String value = exchange.getRequestHeaders().getFirst(name);
+            for (String name : ECHOED) {
+              List<String> values = exchange.getRequestHeaders().get(name);
+              String value = values == null ? null : String.join(" | ", values);
               body.append(name)
                   .append(": ")
                   .append(value == null || value.isEmpty() ? "-" : value)

@@ -99,6 +99,35 @@ public final class RealProxy implements AutoCloseable {
           uwsgi_temp_path tmp/uwsgi;
           scgi_temp_path tmp/scgi;
 
+          # Gatehouse's cookies (gh_*) stay with Gatehouse; the app gets its own. A map replaces
+          # once, so each map drops one gh_ cookie (the last, the first or a middle one, or the
+          # only one); the last map sends no cookie at all if yet more remain.
+          map $http_cookie $gatehouse_cookie_1 {
+            "~^(?<keep>.*?)\\s*;\\s*gh_[^;]*$" $keep;
+            "~^(?<pre>(?:.*?;\\s*)?)gh_[^;]*;\\s*(?<post>.*)$" $pre$post;
+            "~^\\s*gh_[^;]*$" "";
+            default $http_cookie;
+          }
+          map $gatehouse_cookie_1 $gatehouse_cookie_2 {
+            "~^(?<keep>.*?)\\s*;\\s*gh_[^;]*$" $keep;
+            "~^(?<pre>(?:.*?;\\s*)?)gh_[^;]*;\\s*(?<post>.*)$" $pre$post;
+            "~^\\s*gh_[^;]*$" "";
+            default $gatehouse_cookie_1;
+          }
+          map $gatehouse_cookie_2 $gatehouse_cookie_3 {
+            "~^(?<keep>.*?)\\s*;\\s*gh_[^;]*$" $keep;
+            "~^(?<pre>(?:.*?;\\s*)?)gh_[^;]*;\\s*(?<post>.*)$" $pre$post;
+            "~^\\s*gh_[^;]*$" "";
+            default $gatehouse_cookie_2;
+          }
+          map $gatehouse_cookie_3 $app_cookie {
+            "~(?:^|;)\\s*gh_[^;]*;(?:[^;]*;)*?\\s*gh_" "";
+            "~^(?<keep>.*?)\\s*;\\s*gh_[^;]*$" $keep;
+            "~^(?<pre>(?:.*?;\\s*)?)gh_[^;]*;\\s*(?<post>.*)$" $pre$post;
+            "~^\\s*gh_[^;]*$" "";
+            default $gatehouse_cookie_3;
+          }
+
           server {
             listen 127.0.0.1:%d;
 
@@ -112,6 +141,8 @@ public final class RealProxy implements AutoCloseable {
               proxy_set_header Remote-Groups $gatehouse_groups;
               proxy_set_header Remote-Email $gatehouse_email;
               proxy_set_header Remote-Name $gatehouse_name;
+              proxy_set_header Cookie $app_cookie;
+              proxy_set_header Authorization "";
               auth_request_set $gatehouse_redirect $upstream_http_location;
               error_page 401 =302 $gatehouse_redirect;
               proxy_pass http://127.0.0.1:%d;
@@ -175,7 +206,12 @@ public final class RealProxy implements AutoCloseable {
         			uri /api/authz/forward-auth
         			copy_headers Remote-User Remote-Groups Remote-Email Remote-Name
         		}
-        		reverse_proxy 127.0.0.1:%d
+        		reverse_proxy 127.0.0.1:%d {
+        			header_up -Authorization
+        			header_up Cookie "(^|;)\\s*gh_[^;]*" "$1"
+        			header_up Cookie ";(\\s*;)+\\s*" "; "
+        			header_up Cookie "^[;\\s]*(.*?)[;\\s]*$" "$1"
+        		}
         	}
         }
         """
