@@ -372,12 +372,14 @@ public final class AdminRoutes implements HttpService {
     if (since != null && until != null && !until.isAfter(since)) {
       throw new Failure.Invalid("until", "until must be later than since");
     }
+    String user = text(req, "user");
     AuditPage page =
         audit.query(
             new AuditQuery(
                 since,
                 until,
-                text(req, "user"),
+                user,
+                user == null ? null : users.findByUsername(user).map(User::id).orElse(null),
                 kinds(req),
                 text(req, "actor"),
                 text(req, "cursor"),

@@ -176,8 +176,9 @@ public final class Audit {
       args.add(q.until().toEpochMilli());
     }
     if (q.user() != null) {
-      where.add("(subject_user_id = ? OR subject_username = ?)");
+      where.add("(subject_user_id IN (?, ?) OR subject_username = ?)");
       args.add(q.user());
+      args.add(q.userId() != null ? q.userId() : q.user());
       args.add(q.user().toLowerCase(Locale.ROOT));
     }
     if (!q.kinds().isEmpty()) {

@@ -6,13 +6,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A filter on the log, every part optional: a time range ({@code since} inclusive, {@code until}
- * exclusive), the subject user (id or username), kinds (any of), the actor (id, name or kind), and
- * where the previous page ended.
+ * exclusive), the subject user ({@code user} as an id or a username, and {@code userId}, the id of
+ * the user of that name where the caller knows it: events that recorded only the id match too),
+ * kinds (any of), the actor (id, name or kind), and where the previous page ended.
  */
 public record AuditQuery(
     @Nullable Instant since,
     @Nullable Instant until,
     @Nullable String user,
+    @Nullable String userId,
     Set<AuditKind> kinds,
     @Nullable String actor,
     @Nullable String cursor,

@@ -47,32 +47,30 @@ final class SignInAudit {
 
   void loggedOut(ServerRequest req, @Nullable ActiveSession session) {
     if (session != null) {
-      audit.record(
-          from(req, AuditKind.LOGOUT, user(session))
-              .subject(session.userId(), null)
-              .object("session", session.id()));
+      audit.record(bySessionUser(req, AuditKind.LOGOUT, session).object("session", session.id()));
     }
   }
 
   void sessionRevoked(ServerRequest req, ActiveSession current, String sessionId) {
     audit.record(
-        from(req, AuditKind.SESSION_REVOKED, user(current))
-            .subject(current.userId(), null)
+        bySessionUser(req, AuditKind.SESSION_REVOKED, current)
             .object("session", sessionId)
             .reason("revoked on the account page"));
   }
 
   void deviceRevoked(ServerRequest req, ActiveSession current, String deviceId) {
     audit.record(
-        from(req, AuditKind.DEVICE_REVOKED, user(current))
-            .subject(current.userId(), null)
+        bySessionUser(req, AuditKind.DEVICE_REVOKED, current)
             .object("device", deviceId)
             .reason("revoked on the account page"));
   }
 
-  private Actor user(ActiveSession session) {
+  /** An event the signed-in user caused about themselves. */
+  private AuditEntry bySessionUser(ServerRequest req, AuditKind kind, ActiveSession session) {
     Principal principal = directory.get(session.userId());
-    return Actor.user(session.userId(), principal == null ? null : principal.username());
+    String username = principal == null ? null : principal.username();
+    return from(req, kind, Actor.user(session.userId(), username))
+        .subject(session.userId(), username);
   }
 
   private static AuditEntry from(ServerRequest req, AuditKind kind, Actor actor) {

@@ -238,9 +238,10 @@ public final class Grants {
   }
 
   /** The event of a replayed code or reused refresh token, recorded with the grant's revocation. */
-  private static AuditEntry reuse(Client client, String userId, String grantId, String reason) {
+  private AuditEntry reuse(Client client, String userId, String grantId, String reason) {
+    Principal user = users.get(userId);
     return AuditEntry.of(AuditKind.TOKEN_REUSE_DETECTED, Actor.client(client.clientId()))
-        .subject(userId, null)
+        .subject(userId, user == null ? null : user.username())
         .object("grant", grantId)
         .reason(reason);
   }
