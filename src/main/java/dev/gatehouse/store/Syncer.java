@@ -57,7 +57,13 @@ final class Syncer implements AutoCloseable {
     this.wal = wal;
     this.modes = new EnumMap<>(modes);
     this.metrics = metrics;
-    this.tickMillis = modes.values().stream().mapToLong(Syncer::interval).min().orElse(1000);
+    // Only interval modes need the timer; immediate and immediate_async sync as they commit.
+    this.tickMillis =
+        modes.values().stream()
+            .filter(mode -> mode instanceof SyncMode.Interval)
+            .mapToLong(Syncer::interval)
+            .min()
+            .orElse(1000);
     this.thread = Thread.ofPlatform().name("gatehouse-syncer").daemon(true).start(this::loop);
   }
 
