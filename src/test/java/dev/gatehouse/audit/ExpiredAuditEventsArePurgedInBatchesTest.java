@@ -44,6 +44,30 @@ class ExpiredAuditEventsArePurgedInBatchesTest {
   }
 
   @Test
+  void theBackgroundJobPurgesOnceTheClockPassesRetention() throws Exception {
+    TestClock clock = new TestClock();
+    try (TestGatehouse gh =
+        TestGatehouse.start(
+            dir,
+            Map.of(
+                "GATEHOUSE_AUDIT_RETENTION_DAYS", "1",
+                "GATEHOUSE_SESSION_ACTIVITY_FLUSH_MS", "100"),
+            clock)) {
+      gh.gatehouse().audit().record(AuditEntry.of(AuditKind.THROTTLED, Actor.ANONYMOUS));
+      assertThat(AuditLog.events(gh, "kind=throttled")).hasSize(1);
+
+      clock.advance(Duration.ofDays(2));
+      // The job runs every activity flush (100 ms here) and purges when an hour has passed.
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (!AuditLog.events(gh, "kind=throttled").isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+
+      assertThat(AuditLog.events(gh, "kind=throttled")).isEmpty();
+    }
+  }
+
+  @Test
   void zeroRetentionKeepsEverything() {
     TestClock clock = new TestClock();
     try (TestGatehouse gh =
