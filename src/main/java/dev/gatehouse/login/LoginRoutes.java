@@ -56,7 +56,7 @@ public final class LoginRoutes implements HttpService {
   private final SessionPolicy policy;
   private final URI publicUrl;
   private final Pages pages = new Pages();
-  private final SignInAudit audit;
+  private final PortalAudit audit;
 
   public LoginRoutes(
       Users users,
@@ -79,7 +79,7 @@ public final class LoginRoutes implements HttpService {
     this.policy = policy;
     this.publicUrl = publicUrl;
     this.redirects = new RedirectTargets(apps, publicUrl, cookieDomain);
-    this.audit = new SignInAudit(audit, directory);
+    this.audit = new PortalAudit(audit, directory);
   }
 
   @Override

@@ -13,14 +13,15 @@ import io.helidon.webserver.http.ServerRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The portal's audit events, each one call from its handler. Recording never waits for the writer
- * ({@link Audit#record}), so a sign-in or a refused one answers as fast as before.
+ * The portal's audit events (sign-ins, logouts, revocations), each one call from its handler.
+ * Recording never waits for the writer ({@link Audit#record}), so a sign-in or a refused one
+ * answers as fast as before.
  */
-final class SignInAudit {
+final class PortalAudit {
   private final Audit audit;
   private final UserDirectory directory;
 
-  SignInAudit(Audit audit, UserDirectory directory) {
+  PortalAudit(Audit audit, UserDirectory directory) {
     this.audit = audit;
     this.directory = directory;
   }
