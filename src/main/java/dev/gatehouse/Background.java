@@ -1,5 +1,6 @@
 package dev.gatehouse;
 
+import dev.gatehouse.audit.Audit;
 import dev.gatehouse.device.Devices;
 import dev.gatehouse.session.Sessions;
 import java.time.Duration;
@@ -9,17 +10,20 @@ import java.util.logging.Logger;
 /**
  * Persists hot-path activity (session and device last-seen times) in the background: one coalesced
  * write per interval, however many requests arrived in between, instead of a write per request
- * (seed 000's five-second logins). Also removes expired sessions and pairing codes.
+ * (seed 000's five-second logins). Also removes expired sessions and pairing codes, and, once an
+ * hour, audit events past their retention.
  */
 final class Background implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Background.class.getName());
   private final Sessions sessions;
   private final Devices devices;
+  private final Audit audit;
   private final Thread thread;
 
-  Background(Sessions sessions, Devices devices, Duration every) {
+  Background(Sessions sessions, Devices devices, Audit audit, Duration every) {
     this.sessions = sessions;
     this.devices = devices;
+    this.audit = audit;
     this.thread = Thread.ofVirtual().name("gatehouse-activity").start(() -> loop(every));
   }
 
@@ -31,6 +35,15 @@ final class Background implements AutoCloseable {
         return;
       }
       flush();
+      purgeAudit();
+    }
+  }
+
+  private void purgeAudit() {
+    try {
+      audit.purgeIfDue();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "purging expired audit events failed; will retry in an hour", e);
     }
   }
 

@@ -6,6 +6,7 @@ import dev.gatehouse.apikey.ApiKeys;
 import dev.gatehouse.app.AppDirectory;
 import dev.gatehouse.app.Apps;
 import dev.gatehouse.app.Policy;
+import dev.gatehouse.audit.Audit;
 import dev.gatehouse.client.ClientDirectory;
 import dev.gatehouse.client.Clients;
 import dev.gatehouse.config.Config;
@@ -70,6 +71,7 @@ public final class Gatehouse implements AutoCloseable {
 
   private final Store store;
   private final Events events;
+  private final Audit audit;
   private final WebServer server;
   private final MetricsServer metricsServer;
   private final @Nullable ForwardAuthListener forwardAuthListener;
@@ -80,6 +82,7 @@ public final class Gatehouse implements AutoCloseable {
   private Gatehouse(
       Store store,
       Events events,
+      Audit audit,
       WebServer server,
       MetricsServer metricsServer,
       @Nullable ForwardAuthListener forwardAuthListener,
@@ -87,6 +90,7 @@ public final class Gatehouse implements AutoCloseable {
       AtomicBoolean ready) {
     this.store = store;
     this.events = events;
+    this.audit = audit;
     this.server = server;
     this.metricsServer = metricsServer;
     this.forwardAuthListener = forwardAuthListener;
@@ -117,6 +121,14 @@ public final class Gatehouse implements AutoCloseable {
     Store store = Store.open(config, events, registry, EPHEMERAL_TABLES);
     try {
       Secrets secrets = new Secrets(random);
+      Audit audit =
+          new Audit(
+              store.writer(),
+              store.reads(),
+              clock,
+              Duration.ofDays(config.audit().retentionDays()),
+              config.audit().logStdout(),
+              events);
       Groups groups = new Groups(store.writer(), store.reads(), clock);
       Apps apps = new Apps(store.writer(), store.reads(), clock);
       Clients clients = new Clients(store.writer(), store.reads(), secrets, clock);
@@ -150,7 +162,8 @@ public final class Gatehouse implements AutoCloseable {
               clock,
               random,
               Duration.ofSeconds(config.oidc().keyRotationGraceSeconds()),
-              events);
+              events,
+              audit);
       signingKeys.start();
       URI publicUrl = config.server().publicUrl();
       Grants grants =
@@ -163,7 +176,8 @@ public final class Gatehouse implements AutoCloseable {
               clock,
               random,
               publicUrl.toString(),
-              events);
+              events,
+              audit);
       grants.load();
       // A new password or disabling ends what the old password vouched for, in the same unit.
       Users users =
@@ -177,7 +191,7 @@ public final class Gatehouse implements AutoCloseable {
                   (tx, user, kept) -> devices.endIn(tx, user),
                   (tx, user, kept) -> grants.endIn(tx, user)));
       directory.load(users.all());
-      Background background = new Background(sessions, devices, sessionPolicy.flushEvery());
+      Background background = new Background(sessions, devices, audit, sessionPolicy.flushEvery());
       Cookies cookies =
           new Cookies(sessionConfig.cookieDomain(), "https".equals(publicUrl.getScheme()));
 
@@ -209,7 +223,8 @@ public final class Gatehouse implements AutoCloseable {
                       cookies,
                       sessionPolicy,
                       publicUrl,
-                      sessionConfig.cookieDomain()),
+                      sessionConfig.cookieDomain(),
+                      audit),
                   new OidcRoutes(
                       signingKeys,
                       grants,
@@ -221,7 +236,8 @@ public final class Gatehouse implements AutoCloseable {
                       publicUrl,
                       clock),
                   new OpenApiRoutes(config.server().swaggerUiEnable()),
-                  new AdminRoutes(users, groups, apps, clients, apiKeys, devices, signingKeys)));
+                  new AdminRoutes(
+                      users, groups, apps, clients, apiKeys, devices, signingKeys, audit)));
       MetricsServer metricsServer = MetricsServer.start(config.metrics(), registry);
       ForwardAuthListener forwardAuthListener;
       try {
@@ -249,7 +265,7 @@ public final class Gatehouse implements AutoCloseable {
                   (System.nanoTime() - started) / 1_000_000,
                   passwords.implementation()));
       return new Gatehouse(
-          store, events, server, metricsServer, forwardAuthListener, background, ready);
+          store, events, audit, server, metricsServer, forwardAuthListener, background, ready);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -324,6 +340,10 @@ public final class Gatehouse implements AutoCloseable {
 
   public Events events() {
     return events;
+  }
+
+  public Audit audit() {
+    return audit;
   }
 
   /** Stops accepting, lets in-flight requests finish, flushes the writer, closes the database. */

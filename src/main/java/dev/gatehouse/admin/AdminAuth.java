@@ -9,7 +9,10 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** Requires a valid admin API key; read-only keys may only read. */
+/**
+ * Requires a valid admin API key; read-only keys may only read. The key is left in the request's
+ * context: the audit log names it as the actor of every change.
+ */
 final class AdminAuth implements Handler {
   private final ApiKeys apiKeys;
 
@@ -32,6 +35,7 @@ final class AdminAuth implements Handler {
     if (!reading && key.role() != ApiKey.Role.admin) {
       throw new Failure.Forbidden("this API key may only read");
     }
+    req.context().register(key);
     res.next();
   }
 }

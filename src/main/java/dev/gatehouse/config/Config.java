@@ -14,7 +14,8 @@ public record Config(
     Session session,
     ForwardAuth forwardAuth,
     Oidc oidc,
-    Metrics metrics) {
+    Metrics metrics,
+    Audit audit) {
 
   /** {@code [server]}. */
   public record Server(HostPort listen, int httpWorkers, URI publicUrl, boolean swaggerUiEnable) {
@@ -38,6 +39,7 @@ public record Config(
       Path dataDir,
       String logSync,
       String ephemeralLogSync,
+      String auditLogSync,
       boolean cacheStorageDisk,
       int walCheckpointPages,
       long walSizeLimitBytes) {}
@@ -83,6 +85,9 @@ public record Config(
   /** {@code [metrics]}. */
   public record Metrics(boolean enable, HostPort listen) {}
 
+  /** {@code [audit]}: days events are kept (0 = forever) and whether each is also on stdout. */
+  public record Audit(int retentionDays, boolean logStdout) {}
+
   /** The configuration with every key at its default. */
   public static Config defaults() {
     return ConfigLoader.load(null, Map.of());
@@ -105,6 +110,7 @@ public record Config(
             Path.of(str(v, "storage.data_dir")),
             str(v, "storage.log_sync"),
             str(v, "storage.ephemeral_log_sync"),
+            str(v, "storage.audit_log_sync"),
             (Boolean) v.get("storage.cache_storage_disk"),
             integer(v, "storage.wal_checkpoint_pages"),
             (Long) v.get("storage.wal_size_limit_bytes")),
@@ -125,7 +131,8 @@ public record Config(
                 : Optional.of(HostPort.parse(str(v, "forward_auth.listen"))),
             integer(v, "forward_auth.listen_threads")),
         new Oidc(str(v, "oidc.key_encryption_key"), integer(v, "oidc.key_rotation_grace_seconds")),
-        new Metrics((Boolean) v.get("metrics.enable"), HostPort.parse(str(v, "metrics.listen"))));
+        new Metrics((Boolean) v.get("metrics.enable"), HostPort.parse(str(v, "metrics.listen"))),
+        new Audit(integer(v, "audit.retention_days"), (Boolean) v.get("audit.log_stdout")));
   }
 
   private static String stripSlash(String url) {

@@ -43,6 +43,11 @@ public final class Settings {
               "interval_1000",
               v -> LOG_SYNC.matcher(v).matches(),
               "immediate, immediate_async or interval_<ms>"),
+          Setting.string(
+              "storage.audit_log_sync",
+              "interval_1000",
+              v -> LOG_SYNC.matcher(v).matches(),
+              "immediate, immediate_async or interval_<ms>"),
           Setting.bool("storage.cache_storage_disk", true),
           Setting.integer("storage.wal_checkpoint_pages", 1000, 10, 1_000_000),
           Setting.integer("storage.wal_size_limit_bytes", 67_108_864, 0, 4_294_967_296L),
@@ -76,7 +81,9 @@ public final class Settings {
               "empty (a key is generated into the data directory) or 32 bytes in base64"),
           Setting.integer("oidc.key_rotation_grace_seconds", 3600, 0, 2_592_000),
           Setting.bool("metrics.enable", false),
-          Setting.string("metrics.listen", "127.0.0.1:9090", Settings::isHostPort, "host:port"));
+          Setting.string("metrics.listen", "127.0.0.1:9090", Settings::isHostPort, "host:port"),
+          Setting.integer("audit.retention_days", 90, 0, 36_500),
+          Setting.bool("audit.log_stdout", false));
 
   private Settings() {}
 

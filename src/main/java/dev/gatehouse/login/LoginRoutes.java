@@ -1,6 +1,7 @@
 package dev.gatehouse.login;
 
 import dev.gatehouse.app.AppDirectory;
+import dev.gatehouse.audit.Audit;
 import dev.gatehouse.crypto.Secrets;
 import dev.gatehouse.device.Device;
 import dev.gatehouse.device.Devices;
@@ -55,6 +56,7 @@ public final class LoginRoutes implements HttpService {
   private final SessionPolicy policy;
   private final URI publicUrl;
   private final Pages pages = new Pages();
+  private final PortalAudit audit;
 
   public LoginRoutes(
       Users users,
@@ -66,7 +68,8 @@ public final class LoginRoutes implements HttpService {
       Cookies cookies,
       SessionPolicy policy,
       URI publicUrl,
-      String cookieDomain) {
+      String cookieDomain,
+      Audit audit) {
     this.users = users;
     this.directory = directory;
     this.sessions = sessions;
@@ -76,6 +79,7 @@ public final class LoginRoutes implements HttpService {
     this.policy = policy;
     this.publicUrl = publicUrl;
     this.redirects = new RedirectTargets(apps, publicUrl, cookieDomain);
+    this.audit = new PortalAudit(audit, directory);
   }
 
   @Override
@@ -133,6 +137,7 @@ public final class LoginRoutes implements HttpService {
             ? Optional.empty()
             : users.authenticate(username, password);
     if (user.isEmpty()) {
+      audit.failed(req, username);
       page(
           req,
           res,
@@ -152,6 +157,7 @@ public final class LoginRoutes implements HttpService {
             user.get().id(),
             clientIp(req),
             req.headers().first(HeaderNames.USER_AGENT).orElse(null));
+    audit.signedIn(req, user.get());
     res.header(
         HeaderNames.SET_COOKIE, cookies.set(Cookies.SESSION, token, policy.lifetime().toSeconds()));
     redirect(res, rd.isEmpty() ? "/account" : rd);
@@ -166,6 +172,7 @@ public final class LoginRoutes implements HttpService {
     String token =
         Cookies.value(req.headers().first(HeaderNames.COOKIE).orElse(null), Cookies.SESSION);
     if (token != null) {
+      audit.loggedOut(req, sessions.resolve(token));
       sessions.end(token);
     }
     // The device cookie too: a signed-out browser holds no credential. The device stays paired;
@@ -232,13 +239,16 @@ public final class LoginRoutes implements HttpService {
 
   private void revokeSession(ServerRequest req, ServerResponse res) {
     ActiveSession current = requireSession(req, Form.read(req));
-    sessions.revoke(current.userId(), req.path().pathParameters().get("id"));
+    if (sessions.revoke(current.userId(), req.path().pathParameters().get("id"))) {
+      audit.sessionRevoked(req, current, req.path().pathParameters().get("id"));
+    }
     redirect(res, "/account");
   }
 
   private void revokeDevice(ServerRequest req, ServerResponse res) {
     ActiveSession current = requireSession(req, Form.read(req));
     devices.revoke(current.userId(), req.path().pathParameters().get("id"));
+    audit.deviceRevoked(req, current, req.path().pathParameters().get("id"));
     redirect(res, "/account");
   }
 

@@ -18,6 +18,10 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.gatehouse.audit.Actor;
+import dev.gatehouse.audit.Audit;
+import dev.gatehouse.audit.AuditEntry;
+import dev.gatehouse.audit.AuditKind;
 import dev.gatehouse.crypto.CpuPool;
 import dev.gatehouse.crypto.EdDsa;
 import dev.gatehouse.crypto.Rs256;
@@ -79,6 +83,7 @@ public final class SigningKeys {
   private final InstantSource clock;
   private final Supplier<SecureRandom> random;
   private final Duration grace;
+  private final Audit audit;
   private volatile List<HeldKey> keys = List.of();
   private volatile Snapshot snapshot;
 
@@ -89,8 +94,10 @@ public final class SigningKeys {
       InstantSource clock,
       Supplier<SecureRandom> random,
       Duration grace,
-      Events events) {
+      Events events,
+      Audit audit) {
     this.writer = writer;
+    this.audit = audit;
     this.reads = reads;
     this.encryption = encryption;
     this.clock = clock;
@@ -111,15 +118,22 @@ public final class SigningKeys {
     }
     if (!missing.isEmpty()) {
       long now = clock.millis();
-      insert(missing.stream().map(alg -> generate(alg, now, now)).toList());
+      List<HeldKey> fresh = missing.stream().map(alg -> generate(alg, now, now)).toList();
+      writer.write(
+          tx -> {
+            audit.recordIn(
+                tx, rotated(Actor.SYSTEM, fresh, List.of(), "no key yet for " + missing));
+            return insertIn(tx, fresh, List.of());
+          });
     }
   }
 
   /**
    * Adds a new key for every algorithm, published now and signing after {@code graceOverride} (or
-   * the configured grace); forgets keys whose tokens have all expired.
+   * the configured grace); forgets keys whose tokens have all expired. The audit event, by {@code
+   * actor}, commits with the keys.
    */
-  public List<SigningKey> rotate(@Nullable Duration graceOverride) {
+  public List<SigningKey> rotate(@Nullable Duration graceOverride, Actor actor) {
     long now = clock.millis();
     long signsFrom = now + (graceOverride != null ? graceOverride : grace).toMillis();
     List<HeldKey> fresh = ALGORITHMS.stream().map(alg -> generate(alg, now, signsFrom)).toList();
@@ -135,9 +149,23 @@ public final class SigningKeys {
             tx.update("DELETE FROM signing_keys WHERE kid = ?", kid);
           }
           insertIn(tx, fresh, expired);
+          audit.recordIn(tx, rotated(actor, fresh, expired, "rotation"));
           return null;
         });
     return list();
+  }
+
+  private static AuditEntry rotated(
+      Actor actor, List<HeldKey> fresh, List<String> removed, String reason) {
+    return AuditEntry.of(AuditKind.SIGNING_KEY_ROTATED, actor)
+        .object("signing_keys", null)
+        .reason(reason)
+        .details(
+            Map.of(
+                "added",
+                fresh.stream().map(k -> Map.of("kid", k.kid(), "alg", k.alg())).toList(),
+                "removed",
+                removed));
   }
 
   /** Every key still held, newest first. */
@@ -360,10 +388,6 @@ public final class SigningKeys {
     } catch (JOSEException e) {
       throw new IllegalStateException("signing key " + kid + " is unusable", e);
     }
-  }
-
-  private void insert(List<HeldKey> fresh) {
-    writer.write(tx -> insertIn(tx, fresh, List.of()));
   }
 
   private @Nullable Void insertIn(

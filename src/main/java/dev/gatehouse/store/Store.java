@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
 import org.flywaydb.core.Flyway;
@@ -71,8 +72,10 @@ public final class Store implements AutoCloseable {
       Syncer syncer =
           new Syncer(
               walOf(url),
-              SyncMode.parse(storage.logSync()),
-              SyncMode.parse(storage.ephemeralLogSync()),
+              Map.of(
+                  DataClass.IDENTITY, SyncMode.parse(storage.logSync()),
+                  DataClass.EPHEMERAL, SyncMode.parse(storage.ephemeralLogSync()),
+                  DataClass.AUDIT, SyncMode.parse(storage.auditLogSync())),
               metrics);
       Reads reads = new Reads(readPool(url, config.database().readPoolSize()), metrics);
       return new Store(new Writer(writeConnection, events, metrics, syncer), reads, metrics, url);

@@ -5,6 +5,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
@@ -31,8 +36,7 @@ final class Syncer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Syncer.class.getName());
 
   private final @Nullable Path wal;
-  private final SyncMode identity;
-  private final SyncMode ephemeral;
+  private final Map<DataClass, SyncMode> modes;
   private final StoreMetrics metrics;
   private final long tickMillis;
   private final Object lock = new Object();
@@ -46,12 +50,20 @@ final class Syncer implements AutoCloseable {
   /**
    * @param wal the WAL file, or null for a database that is not on disk
    */
-  Syncer(@Nullable Path wal, SyncMode identity, SyncMode ephemeral, StoreMetrics metrics) {
+  Syncer(@Nullable Path wal, Map<DataClass, SyncMode> modes, StoreMetrics metrics) {
+    if (!modes.keySet().containsAll(EnumSet.allOf(DataClass.class))) {
+      throw new IllegalArgumentException("a sync mode for every data class is needed: " + modes);
+    }
     this.wal = wal;
-    this.identity = identity;
-    this.ephemeral = ephemeral;
+    this.modes = new EnumMap<>(modes);
     this.metrics = metrics;
-    this.tickMillis = Math.min(interval(identity), interval(ephemeral));
+    // Only interval modes need the timer; immediate and immediate_async sync as they commit.
+    this.tickMillis =
+        modes.values().stream()
+            .filter(mode -> mode instanceof SyncMode.Interval)
+            .mapToLong(Syncer::interval)
+            .min()
+            .orElse(1000);
     this.thread = Thread.ofPlatform().name("gatehouse-syncer").daemon(true).start(this::loop);
   }
 
@@ -60,11 +72,12 @@ final class Syncer implements AutoCloseable {
   }
 
   /** Called by the writer after each commit, before the batch's callers are released. */
-  void committed(boolean identityData, boolean ephemeralData) {
+  void committed(Set<DataClass> classes) {
     SyncMode mode =
-        identityData && (!ephemeralData || identity.strength() >= ephemeral.strength())
-            ? identity
-            : ephemeral;
+        classes.stream()
+            .map(modes::get)
+            .max(Comparator.comparingInt(SyncMode::strength))
+            .orElseThrow();
     long sequence;
     synchronized (lock) {
       sequence = ++committed;

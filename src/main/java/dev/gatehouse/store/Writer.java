@@ -6,7 +6,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -40,6 +42,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>After the commit, the events of the committed units are published in commit order, and only
  *       then are the callers released. A returned write is therefore durable and already visible to
  *       every in-memory view.
+ *   <li>A caller that must not wait ({@link #submit}) queues its unit exactly like one that does;
+ *       it only does not block on the result. Such units share the group commit, so a burst of them
+ *       costs one transaction and at most one sync per batch.
  * </ul>
  */
 public final class Writer implements AutoCloseable {
@@ -49,7 +54,6 @@ public final class Writer implements AutoCloseable {
   private static final class Pending<T> {
     final DataClass dataClass;
     final Unit<T> unit;
-    final long submitted = System.nanoTime();
     final CompletableFuture<@Nullable T> result = new CompletableFuture<>();
     @Nullable T value;
     @Nullable Tx tx;
@@ -110,19 +114,11 @@ public final class Writer implements AutoCloseable {
       throw new IllegalStateException(
           "write() from inside a unit of work or an event handler would wait for itself");
     }
-    if (closed) {
-      throw new StoreUnavailableException("the store is shutting down");
-    }
-    Pending<T> pending = new Pending<>(dataClass, unit);
-    queue.add(pending);
-    // Added after the writer's last drain, nobody would ever complete it. If the remove fails, the
-    // last drain took it and completes it.
-    if (refusing && queue.remove(pending)) {
-      throw new StoreUnavailableException("the store is shutting down");
-    }
+    long submitted = System.nanoTime();
+    CompletableFuture<@Nullable T> result = submit(dataClass, unit);
     try {
-      T value = pending.result.join();
-      metrics.written(System.nanoTime() - pending.submitted);
+      T value = result.join();
+      metrics.written(System.nanoTime() - submitted);
       return value;
     } catch (CompletionException e) {
       Throwable cause = e.getCause();
@@ -137,6 +133,27 @@ public final class Writer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Queues {@code unit} for the next batch and returns at once, for writes whose caller must not
+   * wait (the audit log). The future completes as {@link #write(DataClass, Unit)} would return:
+   * after the batch is committed, synced as {@code dataClass} asks and its events published.
+   */
+  public <T> CompletableFuture<@Nullable T> submit(DataClass dataClass, Unit<T> unit) {
+    if (closed) {
+      return CompletableFuture.failedFuture(
+          new StoreUnavailableException("the store is shutting down"));
+    }
+    Pending<T> pending = new Pending<>(dataClass, unit);
+    queue.add(pending);
+    // Added after the writer's last drain, nobody would ever complete it. If the remove fails, the
+    // last drain took it and completes it.
+    if (refusing && queue.remove(pending)) {
+      return CompletableFuture.failedFuture(
+          new StoreUnavailableException("the store is shutting down"));
+    }
+    return pending.result;
   }
 
   private void loop() {
@@ -192,9 +209,9 @@ public final class Writer implements AutoCloseable {
     }
     metrics.batchCommitted(batch.size());
     try {
-      syncer.committed(
-          batch.stream().anyMatch(p -> p.dataClass == DataClass.IDENTITY),
-          batch.stream().anyMatch(p -> p.dataClass == DataClass.EPHEMERAL));
+      Set<DataClass> classes = EnumSet.noneOf(DataClass.class);
+      batch.forEach(p -> classes.add(p.dataClass));
+      syncer.committed(classes);
     } catch (StoreUnavailableException e) {
       // Committed and visible, but not known to be on disk: the callers must not take it as
       // durable.

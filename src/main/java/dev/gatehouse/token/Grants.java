@@ -1,5 +1,9 @@
 package dev.gatehouse.token;
 
+import dev.gatehouse.audit.Actor;
+import dev.gatehouse.audit.Audit;
+import dev.gatehouse.audit.AuditEntry;
+import dev.gatehouse.audit.AuditKind;
 import dev.gatehouse.client.Client;
 import dev.gatehouse.crypto.Secrets;
 import dev.gatehouse.event.Events;
@@ -88,6 +92,7 @@ public final class Grants {
   private final AccessTokens accessTokens;
   private final IdTokens idTokens;
   private final Map<String, long[]> devicePolls = new ConcurrentHashMap<>();
+  private final Audit audit;
 
   public Grants(
       Writer writer,
@@ -98,8 +103,10 @@ public final class Grants {
       InstantSource clock,
       Supplier<SecureRandom> random,
       String issuer,
-      Events events) {
+      Events events,
+      Audit audit) {
     this.writer = writer;
+    this.audit = audit;
     this.reads = reads;
     this.users = users;
     this.secrets = secrets;
@@ -192,6 +199,8 @@ public final class Grants {
               Row row = found.get();
               if (row.used()) {
                 revokeGrant(tx, now, row.grantId());
+                audit.recordIn(
+                    tx, reuse(client, row.userId(), row.grantId(), "authorization code replayed"));
                 return Outcome.invalidGrant(
                     "the authorization code was already used; tokens issued from it are revoked");
               }
@@ -227,6 +236,15 @@ public final class Grants {
                   refresh);
             });
     return issue(client, result, now);
+  }
+
+  /** The event of a replayed code or reused refresh token, recorded with the grant's revocation. */
+  private AuditEntry reuse(Client client, String userId, String grantId, String reason) {
+    Principal user = users.get(userId);
+    return AuditEntry.of(AuditKind.TOKEN_REUSE_DETECTED, Actor.client(client.clientId()))
+        .subject(userId, user == null ? null : user.username())
+        .object("grant", grantId)
+        .reason(reason);
   }
 
   // ---- refresh token ----
@@ -268,6 +286,8 @@ public final class Grants {
               }
               if (row.used()) {
                 revokeGrant(tx, now, row.grantId());
+                audit.recordIn(
+                    tx, reuse(client, row.userId(), row.grantId(), "refresh token reused"));
                 return Outcome.invalidGrant(
                     "the refresh token was already used; its whole family is revoked");
               }

@@ -31,6 +31,20 @@ public final class UserDirectory {
     return byId.get(userId);
   }
 
+  /**
+   * The user named {@code username} (case-insensitive), or null. A scan: for the rare paths that
+   * need it (why a sign-in failed), not for the hot path, which looks users up by id.
+   */
+  public @Nullable Principal byUsername(String username) {
+    String name = username.toLowerCase(java.util.Locale.ROOT);
+    for (Principal principal : byId.values()) {
+      if (principal.username().equals(name)) {
+        return principal;
+      }
+    }
+    return null;
+  }
+
   public int size() {
     return byId.size();
   }

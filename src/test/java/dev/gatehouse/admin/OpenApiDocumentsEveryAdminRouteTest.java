@@ -121,7 +121,11 @@ class OpenApiDocumentsEveryAdminRouteTest {
       }
       if (route.method().equals(Method.GET) && !route.path().contains("{")) {
         assertThat(responses.has("400")).as("%s documents a bad limit", name).isTrue();
-        assertThat(parameterNames(route)).as(name).contains("limit", "offset");
+        // Lists page by offset, except the audit log, which grows while it is read.
+        assertThat(parameterNames(route))
+            .as(name)
+            .contains("limit")
+            .containsAnyOf("offset", "cursor");
       }
     }
   }

@@ -16,11 +16,14 @@ final class TestStores {
   private TestStores() {}
 
   static Store open(Path dir, Events events) {
-    return Store.open(
-        ConfigLoader.load(null, Map.of("GATEHOUSE_STORAGE_DATA_DIR", dir.toString())),
-        events,
-        new PrometheusRegistry(),
-        Set.of());
+    return open(dir, events, Map.of());
+  }
+
+  /** As {@link #open(Path, Events)}, with configuration {@code overrides} (environment-style). */
+  static Store open(Path dir, Events events, Map<String, String> overrides) {
+    Map<String, String> env = new java.util.HashMap<>(overrides);
+    env.put("GATEHOUSE_STORAGE_DATA_DIR", dir.toString());
+    return Store.open(ConfigLoader.load(null, env), events, new PrometheusRegistry(), Set.of());
   }
 
   /** A unit's worth of work: one row in {@code groups_} and its event. */

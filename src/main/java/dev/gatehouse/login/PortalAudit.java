@@ -1,0 +1,81 @@
+package dev.gatehouse.login;
+
+import dev.gatehouse.audit.Actor;
+import dev.gatehouse.audit.Audit;
+import dev.gatehouse.audit.AuditEntry;
+import dev.gatehouse.audit.AuditKind;
+import dev.gatehouse.session.ActiveSession;
+import dev.gatehouse.user.Principal;
+import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserDirectory;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The portal's audit events (sign-ins, logouts, revocations), each one call from its handler.
+ * Recording never waits for the writer ({@link Audit#record}), so a sign-in or a refused one
+ * answers as fast as before.
+ */
+final class PortalAudit {
+  private final Audit audit;
+  private final UserDirectory directory;
+
+  PortalAudit(Audit audit, UserDirectory directory) {
+    this.audit = audit;
+    this.directory = directory;
+  }
+
+  void signedIn(ServerRequest req, User user) {
+    audit.record(
+        from(req, AuditKind.SIGN_IN, Actor.user(user.id(), user.username()))
+            .subject(user.id(), user.username()));
+  }
+
+  /**
+   * A refused sign-in, with why: {@code unknown_user}, {@code disabled} or {@code wrong_password}
+   * (in the log only; the answer is the same for all three).
+   */
+  void failed(ServerRequest req, String username) {
+    Principal known = username.isEmpty() ? null : directory.byUsername(username);
+    String reason =
+        known == null ? "unknown_user" : known.disabled() ? "disabled" : "wrong_password";
+    audit.record(
+        from(req, AuditKind.SIGN_IN_FAILED, Actor.ANONYMOUS)
+            .subject(known == null ? null : known.id(), username.isEmpty() ? null : username)
+            .reason(reason));
+  }
+
+  void loggedOut(ServerRequest req, @Nullable ActiveSession session) {
+    if (session != null) {
+      audit.record(bySessionUser(req, AuditKind.LOGOUT, session).object("session", session.id()));
+    }
+  }
+
+  void sessionRevoked(ServerRequest req, ActiveSession current, String sessionId) {
+    audit.record(
+        bySessionUser(req, AuditKind.SESSION_REVOKED, current)
+            .object("session", sessionId)
+            .reason("revoked on the account page"));
+  }
+
+  void deviceRevoked(ServerRequest req, ActiveSession current, String deviceId) {
+    audit.record(
+        bySessionUser(req, AuditKind.DEVICE_REVOKED, current)
+            .object("device", deviceId)
+            .reason("revoked on the account page"));
+  }
+
+  /** An event the signed-in user caused about themselves. */
+  private AuditEntry bySessionUser(ServerRequest req, AuditKind kind, ActiveSession session) {
+    Principal principal = directory.get(session.userId());
+    String username = principal == null ? null : principal.username();
+    return from(req, kind, Actor.user(session.userId(), username))
+        .subject(session.userId(), username);
+  }
+
+  private static AuditEntry from(ServerRequest req, AuditKind kind, Actor actor) {
+    return AuditEntry.of(kind, actor)
+        .from(req.remotePeer().host(), req.headers().first(HeaderNames.USER_AGENT).orElse(null));
+  }
+}
