@@ -40,6 +40,7 @@ class PasswordChangeRevokesEveryCredentialTest {
     String userId = gh.createUser("alice", "alice-password", "staff");
     gh.createApp(
         "{\"name\":\"wiki\",\"hosts\":[\"wiki.example.test\"],"
+            + "\"bearer_tokens\":{\"clients\":[\"tv\"]},"
             + "\"rules\":[{\"path\":\"/\",\"policy\":\"groups\",\"groups\":[\"staff\"]}]}");
     created(
         gh.post(
