@@ -26,6 +26,7 @@ import dev.gatehouse.session.Sessions;
 import dev.gatehouse.signing.KeyEncryption;
 import dev.gatehouse.signing.SigningKeys;
 import dev.gatehouse.store.Store;
+import dev.gatehouse.throttle.Throttles;
 import dev.gatehouse.token.Grants;
 import dev.gatehouse.user.Groups;
 import dev.gatehouse.user.UserDirectory;
@@ -110,6 +111,8 @@ public final class Gatehouse implements AutoCloseable {
         new Passwords(
             new Argon2Params(hashing.argon2MCost(), hashing.argon2TCost(), hashing.argon2PCost()),
             hashing.maxHashThreads(),
+            new Passwords.HashQueue(
+                hashing.maxQueuedHashes(), Duration.ofMillis(hashing.queueDeadlineMs())),
             random,
             registry);
     requireHeapForHashing(
@@ -143,12 +146,14 @@ public final class Gatehouse implements AutoCloseable {
       devices.load();
       ClientDirectory clientDirectory = new ClientDirectory(events);
       clientDirectory.load(clients.all());
+      KeyEncryption keyEncryption =
+          KeyEncryption.resolve(
+              config.oidc().keyEncryptionKey(), config.storage().dataDir(), random.get());
       SigningKeys signingKeys =
           new SigningKeys(
               store.writer(),
               store.reads(),
-              KeyEncryption.resolve(
-                  config.oidc().keyEncryptionKey(), config.storage().dataDir(), random.get()),
+              keyEncryption,
               clock,
               random,
               Duration.ofSeconds(config.oidc().keyRotationGraceSeconds()),
@@ -180,6 +185,8 @@ public final class Gatehouse implements AutoCloseable {
               grants.accessTokens(),
               Policy.parse(config.forwardAuth().defaultPolicy()).orElseThrow(),
               publicUrl);
+      Config.Throttle throttle = config.throttle();
+      Throttles throttles = new Throttles(throttle, clock, registry);
       HttpMetrics httpMetrics = config.metrics().enable() ? new HttpMetrics(registry) : null;
       AtomicBoolean ready = new AtomicBoolean();
       WebServer server =
@@ -199,7 +206,12 @@ public final class Gatehouse implements AutoCloseable {
                       cookies,
                       sessionPolicy,
                       publicUrl,
-                      sessionConfig.cookieDomain()),
+                      sessionConfig.cookieDomain(),
+                      throttles,
+                      keyEncryption.derive("known-browser"),
+                      Duration.ofDays(throttle.knownBrowserDays()),
+                      random,
+                      clock),
                   new OidcRoutes(
                       signingKeys,
                       grants,
@@ -209,9 +221,12 @@ public final class Gatehouse implements AutoCloseable {
                       secrets,
                       cookies,
                       publicUrl,
-                      clock),
+                      clock,
+                      throttles,
+                      throttle.deviceCodesPerClient()),
                   new OpenApiRoutes(config.server().swaggerUiEnable()),
-                  new AdminRoutes(users, groups, apps, clients, apiKeys, devices, signingKeys)));
+                  new AdminRoutes(
+                      users, groups, apps, clients, apiKeys, devices, signingKeys, throttles)));
       MetricsServer metricsServer = MetricsServer.start(config.metrics(), registry);
       ForwardAuthListener forwardAuthListener;
       try {

@@ -9,6 +9,8 @@ import dev.gatehouse.device.Devices;
 import dev.gatehouse.failure.Failure;
 import dev.gatehouse.signing.SigningKeys;
 import dev.gatehouse.store.Listing;
+import dev.gatehouse.throttle.Throttle;
+import dev.gatehouse.throttle.Throttles;
 import dev.gatehouse.user.Groups;
 import dev.gatehouse.user.NewUser;
 import dev.gatehouse.user.User;
@@ -85,6 +87,7 @@ public final class AdminRoutes implements HttpService {
   private final ApiKeys apiKeys;
   private final Devices devices;
   private final SigningKeys signingKeys;
+  private final Throttle keyGuesses;
 
   public AdminRoutes(
       Users users,
@@ -93,7 +96,8 @@ public final class AdminRoutes implements HttpService {
       Clients clients,
       ApiKeys apiKeys,
       Devices devices,
-      SigningKeys signingKeys) {
+      SigningKeys signingKeys,
+      Throttles throttles) {
     this.users = users;
     this.groups = groups;
     this.apps = apps;
@@ -101,11 +105,12 @@ public final class AdminRoutes implements HttpService {
     this.apiKeys = apiKeys;
     this.devices = devices;
     this.signingKeys = signingKeys;
+    this.keyGuesses = throttles.perAddress("api_key");
   }
 
   @Override
   public void routing(HttpRules rules) {
-    AdminAuth auth = new AdminAuth(apiKeys);
+    AdminAuth auth = new AdminAuth(apiKeys, keyGuesses);
     rules.any("/api/admin", auth).any("/api/admin/*", auth);
     for (Route route : ROUTES) {
       rules.route(

@@ -50,6 +50,8 @@ public final class Settings {
           Setting.integer("hashing.argon2_t_cost", 4, 1, 64),
           Setting.integer("hashing.argon2_p_cost", 8, 2, 64),
           Setting.integer("hashing.max_hash_threads", 2, 1, 256),
+          Setting.integer("hashing.max_queued_hashes", 16, 1, 10_000),
+          Setting.integer("hashing.queue_deadline_ms", 5000, 100, 600_000),
           Setting.string(
               "session.cookie_domain",
               "",
@@ -75,6 +77,14 @@ public final class Settings {
               v -> v.isEmpty() || isKey32(v),
               "empty (a key is generated into the data directory) or 32 bytes in base64"),
           Setting.integer("oidc.key_rotation_grace_seconds", 3600, 0, 2_592_000),
+          Setting.integer("throttle.address_free_failures", 10, 1, 10_000),
+          Setting.integer("throttle.account_free_failures", 5, 1, 10_000),
+          Setting.integer("throttle.base_delay_ms", 1000, 1, 3_600_000),
+          Setting.integer("throttle.max_delay_seconds", 600, 1, 86_400),
+          Setting.integer("throttle.window_seconds", 3600, 1, 604_800),
+          Setting.integer("throttle.max_tracked_keys", 20_000, 100, 10_000_000),
+          Setting.integer("throttle.known_browser_days", 365, 1, 3650),
+          Setting.integer("throttle.device_codes_per_client", 100, 1, 1_000_000),
           Setting.bool("metrics.enable", false),
           Setting.string("metrics.listen", "127.0.0.1:9090", Settings::isHostPort, "host:port"));
 
