@@ -32,15 +32,22 @@ final class AdminAuth implements Handler {
       throw new Failure.Unauthenticated("an API key is required: Authorization: Bearer <key>");
     }
     String address = req.remotePeer().host();
-    Duration wait = guesses.waitFor(address);
+    Duration wait = guesses.begin(address);
     if (wait.isPositive()) {
       throw new Failure.Throttled("too many wrong API keys from this address; try later", wait);
     }
-    Optional<ApiKey> found = apiKeys.authenticate(header.substring(7).strip());
+    Optional<ApiKey> found;
+    try {
+      found = apiKeys.authenticate(header.substring(7).strip());
+    } catch (RuntimeException e) {
+      guesses.pass(address);
+      throw e;
+    }
     if (found.isEmpty()) {
-      guesses.charge(address);
+      guesses.fail(address);
       throw new Failure.Unauthenticated("unknown or expired API key");
     }
+    guesses.pass(address);
     ApiKey key = found.get();
     Method method = req.prologue().method();
     boolean reading = method.equals(Method.GET) || method.equals(Method.HEAD);

@@ -162,7 +162,7 @@ public final class LoginRoutes implements HttpService {
             account,
             knownBrowsers.browserOf(cookie(req, KnownBrowsers.COOKIE), account));
     // Before the hash: a throttled guess costs no Argon2 and learns nothing.
-    Duration wait = signIns.waitFor(attempt);
+    Duration wait = signIns.begin(attempt);
     if (wait.isPositive()) {
       String seconds = ErrorResponses.retryAfter(wait);
       res.header(HeaderNames.RETRY_AFTER, seconds);
@@ -178,8 +178,12 @@ public final class LoginRoutes implements HttpService {
     Optional<User> user;
     try {
       user = users.authenticate(username, password);
-    } catch (Failure.Busy e) {
-      res.header(HeaderNames.RETRY_AFTER, ErrorResponses.retryAfter(e.retryAfter()));
+    } catch (RuntimeException e) {
+      signIns.unchecked(attempt);
+      if (!(e instanceof Failure.Busy busy)) {
+        throw e;
+      }
+      res.header(HeaderNames.RETRY_AFTER, ErrorResponses.retryAfter(busy.retryAfter()));
       page(
           req,
           res,
@@ -352,15 +356,24 @@ public final class LoginRoutes implements HttpService {
   /** Redeems a pairing code, throttling wrong codes per client address. */
   private PairedDevice redeem(ServerRequest req, @Nullable String code) {
     String address = clientIp(req);
-    Duration wait = pairing.waitFor(address);
+    Duration wait = pairing.begin(address);
     if (wait.isPositive()) {
       throw new Failure.Throttled("Too many wrong pairing codes; try again later.", wait);
     }
+    boolean wrong = true;
     try {
-      return devices.redeem(code);
-    } catch (Failure.Invalid e) {
-      pairing.charge(address);
+      PairedDevice paired = devices.redeem(code);
+      wrong = false;
+      return paired;
+    } catch (RuntimeException e) {
+      wrong = e instanceof Failure.Invalid;
       throw e;
+    } finally {
+      if (wrong) {
+        pairing.fail(address);
+      } else {
+        pairing.pass(address);
+      }
     }
   }
 

@@ -29,34 +29,56 @@ final class SignInThrottle {
     this.perKnownBrowser = throttles.perAccount("login_known_browser");
   }
 
-  /** How long the attempt must wait before its password is checked; zero when it may go on. */
-  Duration waitFor(Attempt attempt) {
+  /**
+   * Admits the attempt (zero), or answers how long it must wait before its password is checked. An
+   * admitted attempt ends in {@link #failed}, {@link #succeeded} or {@link #unchecked}.
+   */
+  Duration begin(Attempt attempt) {
     if (attempt.knownBrowser() != null) {
-      return perKnownBrowser.waitFor(attempt.browserKey());
+      return perKnownBrowser.begin(attempt.browserKey());
     }
-    Duration address = perAddress.waitFor(attempt.address());
-    return address.isPositive() ? address : perAccount.waitFor(attempt.account());
+    Duration address = perAddress.begin(attempt.address());
+    if (address.isPositive()) {
+      return address;
+    }
+    Duration account = perAccount.begin(attempt.account());
+    if (account.isPositive()) {
+      perAddress.pass(attempt.address());
+    }
+    return account;
   }
 
   void failed(Attempt attempt) {
     if (attempt.knownBrowser() != null) {
-      perKnownBrowser.charge(attempt.browserKey());
+      perKnownBrowser.fail(attempt.browserKey());
     } else {
-      perAddress.charge(attempt.address());
-      perAccount.charge(attempt.account());
+      perAddress.fail(attempt.address());
+      perAccount.fail(attempt.account());
     }
   }
 
   /**
    * A successful sign-in clears the failures it was counted against: the account's, or only the
    * known browser's, since the owner signing in from their own browser says nothing about the
-   * guesses others are making (and must not hand them fresh free attempts).
+   * guesses others are making (and must not hand them fresh free attempts). The address keeps its
+   * count: one right password does not excuse guesses at other accounts.
    */
   void succeeded(Attempt attempt) {
     if (attempt.knownBrowser() != null) {
       perKnownBrowser.forgive(attempt.browserKey());
     } else {
+      perAddress.pass(attempt.address());
       perAccount.forgive(attempt.account());
+    }
+  }
+
+  /** The password was never checked (the hash queue was full): neither a failure nor a success. */
+  void unchecked(Attempt attempt) {
+    if (attempt.knownBrowser() != null) {
+      perKnownBrowser.pass(attempt.browserKey());
+    } else {
+      perAddress.pass(attempt.address());
+      perAccount.pass(attempt.account());
     }
   }
 }

@@ -340,14 +340,21 @@ public final class OidcRoutes implements HttpService {
     if (throttled(req, res)) {
       return;
     }
-    Optional<Grants.PendingDevice> pending = grants.pendingDevice(typed);
+    Optional<Grants.PendingDevice> pending;
+    try {
+      pending = grants.pendingDevice(typed);
+    } catch (RuntimeException e) {
+      codeGuesses.pass(req.remotePeer().host());
+      throw e;
+    }
     Client client = pending.map(d -> clients.get(d.clientId())).orElse(null);
     if (pending.isEmpty() || client == null) {
-      codeGuesses.charge(req.remotePeer().host());
+      codeGuesses.fail(req.remotePeer().host());
       device(
           req, res, Status.BAD_REQUEST_400, typed, "", List.of(), "", "Unknown or expired code.");
       return;
     }
+    codeGuesses.pass(req.remotePeer().host());
     device(
         req,
         res,
@@ -379,10 +386,19 @@ public final class OidcRoutes implements HttpService {
     }
     boolean allow = "allow".equals(form.get("decision"));
     String userCode = form.find("user_code").orElse("");
-    boolean decided =
-        grants.decideDevice(userCode, session.userId(), session.createdAt().toEpochMilli(), allow);
-    if (!decided) {
-      codeGuesses.charge(req.remotePeer().host());
+    boolean decided;
+    try {
+      decided =
+          grants.decideDevice(
+              userCode, session.userId(), session.createdAt().toEpochMilli(), allow);
+    } catch (RuntimeException e) {
+      codeGuesses.pass(req.remotePeer().host());
+      throw e;
+    }
+    if (decided) {
+      codeGuesses.pass(req.remotePeer().host());
+    } else {
+      codeGuesses.fail(req.remotePeer().host());
       device(req, res, Status.BAD_REQUEST_400, "", "", List.of(), "", "Unknown or expired code.");
       return;
     }
@@ -401,10 +417,10 @@ public final class OidcRoutes implements HttpService {
 
   /**
    * Answers 429 when this address guessed too many user codes, before the code is looked up; true
-   * when it did.
+   * when it did. Otherwise the lookup is admitted, and must end in a pass or a fail.
    */
   private boolean throttled(ServerRequest req, ServerResponse res) {
-    Duration wait = codeGuesses.waitFor(req.remotePeer().host());
+    Duration wait = codeGuesses.begin(req.remotePeer().host());
     if (!wait.isPositive()) {
       return false;
     }

@@ -129,12 +129,13 @@ final class TokenEndpoint {
 
   void deviceAuthorization(ServerRequest req, ServerResponse res, String verificationUri) {
     String address = req.remotePeer().host();
-    Duration wait = deviceStarts.waitFor(address);
+    Duration wait = deviceStarts.begin(address);
     if (wait.isPositive()) {
       slowDown(res, wait, "too many device authorizations from this address");
       return;
     }
-    deviceStarts.charge(address);
+    // Every call counts, answered or not: each one writes a row.
+    deviceStarts.fail(address);
     guarded(
         res,
         () -> {
