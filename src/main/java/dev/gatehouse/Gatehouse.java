@@ -27,6 +27,7 @@ import dev.gatehouse.session.Sessions;
 import dev.gatehouse.signing.KeyEncryption;
 import dev.gatehouse.signing.SigningKeys;
 import dev.gatehouse.store.Store;
+import dev.gatehouse.throttle.Throttles;
 import dev.gatehouse.token.Grants;
 import dev.gatehouse.user.Groups;
 import dev.gatehouse.user.UserDirectory;
@@ -114,6 +115,8 @@ public final class Gatehouse implements AutoCloseable {
         new Passwords(
             new Argon2Params(hashing.argon2MCost(), hashing.argon2TCost(), hashing.argon2PCost()),
             hashing.maxHashThreads(),
+            new Passwords.HashQueue(
+                hashing.maxQueuedHashes(), Duration.ofMillis(hashing.queueDeadlineMs())),
             random,
             registry);
     requireHeapForHashing(
@@ -153,12 +156,14 @@ public final class Gatehouse implements AutoCloseable {
       devices.load();
       ClientDirectory clientDirectory = new ClientDirectory(events);
       clientDirectory.load(clients.all());
+      KeyEncryption keyEncryption =
+          KeyEncryption.resolve(
+              config.oidc().keyEncryptionKey(), config.storage().dataDir(), random.get());
       SigningKeys signingKeys =
           new SigningKeys(
               store.writer(),
               store.reads(),
-              KeyEncryption.resolve(
-                  config.oidc().keyEncryptionKey(), config.storage().dataDir(), random.get()),
+              keyEncryption,
               clock,
               random,
               Duration.ofSeconds(config.oidc().keyRotationGraceSeconds()),
@@ -204,6 +209,8 @@ public final class Gatehouse implements AutoCloseable {
               grants.accessTokens(),
               Policy.parse(config.forwardAuth().defaultPolicy()).orElseThrow(),
               publicUrl);
+      Config.Throttle throttle = config.throttle();
+      Throttles throttles = new Throttles(throttle, clock, registry);
       HttpMetrics httpMetrics = config.metrics().enable() ? new HttpMetrics(registry) : null;
       AtomicBoolean ready = new AtomicBoolean();
       WebServer server =
@@ -224,7 +231,12 @@ public final class Gatehouse implements AutoCloseable {
                       sessionPolicy,
                       publicUrl,
                       sessionConfig.cookieDomain(),
-                      audit),
+                      audit,
+                      throttles,
+                      keyEncryption.derive("known-browser"),
+                      Duration.ofDays(throttle.knownBrowserDays()),
+                      random,
+                      clock),
                   new OidcRoutes(
                       signingKeys,
                       grants,
@@ -234,10 +246,20 @@ public final class Gatehouse implements AutoCloseable {
                       secrets,
                       cookies,
                       publicUrl,
-                      clock),
+                      clock,
+                      throttles,
+                      throttle.deviceCodesPerClient()),
                   new OpenApiRoutes(config.server().swaggerUiEnable()),
                   new AdminRoutes(
-                      users, groups, apps, clients, apiKeys, devices, signingKeys, audit)));
+                      users,
+                      groups,
+                      apps,
+                      clients,
+                      apiKeys,
+                      devices,
+                      signingKeys,
+                      audit,
+                      throttles)));
       MetricsServer metricsServer = MetricsServer.start(config.metrics(), registry);
       ForwardAuthListener forwardAuthListener;
       try {

@@ -58,7 +58,8 @@ class PackagesDependInOneDirectionTest {
           Map.entry("config", Layer.BASE),
           Map.entry("metrics", Layer.BASE),
           Map.entry("web", Layer.BASE),
-          Map.entry("failure", Layer.BASE));
+          Map.entry("failure", Layer.BASE),
+          Map.entry("throttle", Layer.BASE));
 
   private static JavaClasses classes;
 

@@ -3,21 +3,27 @@ package dev.gatehouse.admin;
 import dev.gatehouse.apikey.ApiKey;
 import dev.gatehouse.apikey.ApiKeys;
 import dev.gatehouse.failure.Failure;
+import dev.gatehouse.throttle.Throttle;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
- * Requires a valid admin API key; read-only keys may only read. The key is left in the request's
- * context: the audit log names it as the actor of every change.
+ * Requires a valid admin API key; read-only keys may only read. Wrong keys are throttled per client
+ * address: a throttled address gets 429 before its key is looked at, right or wrong. The key is
+ * left in the request's context: the audit log names it as the actor of every change.
  */
 final class AdminAuth implements Handler {
   private final ApiKeys apiKeys;
+  private final Throttle guesses;
 
-  AdminAuth(ApiKeys apiKeys) {
+  AdminAuth(ApiKeys apiKeys, Throttle guesses) {
     this.apiKeys = apiKeys;
+    this.guesses = guesses;
   }
 
   @Override
@@ -26,10 +32,24 @@ final class AdminAuth implements Handler {
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new Failure.Unauthenticated("an API key is required: Authorization: Bearer <key>");
     }
-    ApiKey key =
-        apiKeys
-            .authenticate(header.substring(7).strip())
-            .orElseThrow(() -> new Failure.Unauthenticated("unknown or expired API key"));
+    String address = req.remotePeer().host();
+    Duration wait = guesses.begin(address);
+    if (wait.isPositive()) {
+      throw new Failure.Throttled("too many wrong API keys from this address; try later", wait);
+    }
+    Optional<ApiKey> found;
+    try {
+      found = apiKeys.authenticate(header.substring(7).strip());
+    } catch (RuntimeException e) {
+      guesses.pass(address);
+      throw e;
+    }
+    if (found.isEmpty()) {
+      guesses.fail(address);
+      throw new Failure.Unauthenticated("unknown or expired API key");
+    }
+    guesses.pass(address);
+    ApiKey key = found.get();
     Method method = req.prologue().method();
     boolean reading = method.equals(Method.GET) || method.equals(Method.HEAD);
     if (!reading && key.role() != ApiKey.Role.admin) {

@@ -22,6 +22,8 @@ import dev.gatehouse.device.Devices;
 import dev.gatehouse.failure.Failure;
 import dev.gatehouse.signing.SigningKeys;
 import dev.gatehouse.store.Listing;
+import dev.gatehouse.throttle.Throttle;
+import dev.gatehouse.throttle.Throttles;
 import dev.gatehouse.user.Group;
 import dev.gatehouse.user.Groups;
 import dev.gatehouse.user.NewUser;
@@ -118,6 +120,7 @@ public final class AdminRoutes implements HttpService {
   private final Devices devices;
   private final SigningKeys signingKeys;
   private final Audit audit;
+  private final Throttle keyGuesses;
 
   public AdminRoutes(
       Users users,
@@ -127,7 +130,8 @@ public final class AdminRoutes implements HttpService {
       ApiKeys apiKeys,
       Devices devices,
       SigningKeys signingKeys,
-      Audit audit) {
+      Audit audit,
+      Throttles throttles) {
     this.users = users;
     this.groups = groups;
     this.apps = apps;
@@ -136,11 +140,12 @@ public final class AdminRoutes implements HttpService {
     this.devices = devices;
     this.signingKeys = signingKeys;
     this.audit = audit;
+    this.keyGuesses = throttles.perAddress("api_key");
   }
 
   @Override
   public void routing(HttpRules rules) {
-    AdminAuth auth = new AdminAuth(apiKeys);
+    AdminAuth auth = new AdminAuth(apiKeys, keyGuesses);
     rules.any("/api/admin", auth).any("/api/admin/*", auth);
     for (Route route : ROUTES) {
       rules.route(

@@ -14,6 +14,7 @@ public record Config(
     Session session,
     ForwardAuth forwardAuth,
     Oidc oidc,
+    Throttle throttle,
     Metrics metrics,
     Audit audit) {
 
@@ -45,7 +46,13 @@ public record Config(
       long walSizeLimitBytes) {}
 
   /** {@code [hashing]}. */
-  public record Hashing(int argon2MCost, int argon2TCost, int argon2PCost, int maxHashThreads) {}
+  public record Hashing(
+      int argon2MCost,
+      int argon2TCost,
+      int argon2PCost,
+      int maxHashThreads,
+      int maxQueuedHashes,
+      int queueDeadlineMs) {}
 
   /** {@code [session]}. */
   public record Session(
@@ -81,6 +88,21 @@ public record Config(
           + "]";
     }
   }
+
+  /**
+   * {@code [throttle]}: how many failed guesses are free per client address and per account, the
+   * back-off after them, how long a key is remembered, how many keys each throttle tracks, how long
+   * a known-browser cookie lasts, and how many unexpired device codes one client may hold.
+   */
+  public record Throttle(
+      int addressFreeFailures,
+      int accountFreeFailures,
+      int baseDelayMs,
+      int maxDelaySeconds,
+      int windowSeconds,
+      int maxTrackedKeys,
+      int knownBrowserDays,
+      int deviceCodesPerClient) {}
 
   /** {@code [metrics]}. */
   public record Metrics(boolean enable, HostPort listen) {}
@@ -118,7 +140,9 @@ public record Config(
             integer(v, "hashing.argon2_m_cost"),
             integer(v, "hashing.argon2_t_cost"),
             integer(v, "hashing.argon2_p_cost"),
-            integer(v, "hashing.max_hash_threads")),
+            integer(v, "hashing.max_hash_threads"),
+            integer(v, "hashing.max_queued_hashes"),
+            integer(v, "hashing.queue_deadline_ms")),
         new Session(
             str(v, "session.cookie_domain"),
             integer(v, "session.idle_timeout_seconds"),
@@ -131,6 +155,15 @@ public record Config(
                 : Optional.of(HostPort.parse(str(v, "forward_auth.listen"))),
             integer(v, "forward_auth.listen_threads")),
         new Oidc(str(v, "oidc.key_encryption_key"), integer(v, "oidc.key_rotation_grace_seconds")),
+        new Throttle(
+            integer(v, "throttle.address_free_failures"),
+            integer(v, "throttle.account_free_failures"),
+            integer(v, "throttle.base_delay_ms"),
+            integer(v, "throttle.max_delay_seconds"),
+            integer(v, "throttle.window_seconds"),
+            integer(v, "throttle.max_tracked_keys"),
+            integer(v, "throttle.known_browser_days"),
+            integer(v, "throttle.device_codes_per_client")),
         new Metrics((Boolean) v.get("metrics.enable"), HostPort.parse(str(v, "metrics.listen"))),
         new Audit(integer(v, "audit.retention_days"), (Boolean) v.get("audit.log_stdout")));
   }

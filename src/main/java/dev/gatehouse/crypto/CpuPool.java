@@ -3,6 +3,7 @@ package dev.gatehouse.crypto;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +25,14 @@ public final class CpuPool {
 
   /** {@code threads} platform threads named {@code name-N}; idle ones exit after 30 s. */
   public CpuPool(String name, int threads) {
+    this(name, threads, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #CpuPool(String, int)}, with at most {@code maxQueued} tasks waiting for a thread;
+   * {@link #run} refuses further work with a {@link RejectedExecutionException}, at once.
+   */
+  public CpuPool(String name, int threads, int maxQueued) {
     AtomicInteger count = new AtomicInteger();
     executor =
         new ThreadPoolExecutor(
@@ -31,7 +40,7 @@ public final class CpuPool {
             threads,
             30,
             TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
+            new LinkedBlockingQueue<>(maxQueued),
             task -> {
               Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
               thread.setDaemon(true);
@@ -45,6 +54,8 @@ public final class CpuPool {
    * Runs {@code work} on the pool and waits for it, uninterruptibly: a hash or a signature takes
    * milliseconds and its result is what the caller needs. Exceptions of {@code work} are rethrown
    * as they are.
+   *
+   * @throws RejectedExecutionException when {@code maxQueued} tasks are waiting already
    */
   public <T> T run(Supplier<T> work) {
     Future<T> future = executor.submit(work::get);
@@ -70,5 +81,10 @@ public final class CpuPool {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** Tasks waiting for a thread. */
+  public int queued() {
+    return executor.getQueue().size();
   }
 }

@@ -1,12 +1,17 @@
 package dev.gatehouse.crypto;
 
+import dev.gatehouse.failure.Failure;
+import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +22,10 @@ import org.jspecify.annotations.Nullable;
  * virtual thread (which would hold a carrier for the whole hash); further callers queue in arrival
  * order. Peak hashing memory is therefore bounded by {@code maxThreads × memoryKiB}, however many
  * logins arrive together. The time spent waiting is a metric.
+ *
+ * <p>The queue is bounded too ({@link HashQueue}): a check that finds it full fails at once with
+ * {@link Failure.Busy}, and a check that waited past the deadline is dropped without hashing (its
+ * client has most likely hung up), so a flood of guesses cannot push real logins seconds back.
  */
 public final class Passwords {
   private static final int SALT_BYTES = 16;
@@ -29,17 +38,39 @@ public final class Passwords {
   private final Supplier<SecureRandom> random;
   private final Histogram queueWait;
   private final Histogram hashTime;
+  private final HashQueue queue;
+  private final LongSupplier nanos;
+  private final Counter rejected;
   private volatile @Nullable String dummy;
 
   /** The outcome of checking a password against a stored hash. */
   public record Verification(boolean matches, boolean needsRehash) {}
 
+  /**
+   * How many hashes may wait for a thread, and how long one may wait before it is dropped unhashed.
+   */
+  public record HashQueue(int maxQueued, Duration deadline) {
+    /** No bound: for one-off hashing such as the command line's, where nothing queues. */
+    public static final HashQueue UNBOUNDED =
+        new HashQueue(Integer.MAX_VALUE, Duration.ofNanos(Long.MAX_VALUE));
+  }
+
+  /** Hashing with an unbounded queue (the command line). */
   public Passwords(
       Argon2Params params,
       int maxThreads,
       Supplier<SecureRandom> random,
       PrometheusRegistry registry) {
-    this(Argon2s.best(), params, maxThreads, random, registry);
+    this(params, maxThreads, HashQueue.UNBOUNDED, random, registry);
+  }
+
+  public Passwords(
+      Argon2Params params,
+      int maxThreads,
+      HashQueue queue,
+      Supplier<SecureRandom> random,
+      PrometheusRegistry registry) {
+    this(Argon2s.best(), params, maxThreads, queue, random, registry, System::nanoTime);
   }
 
   Passwords(
@@ -48,11 +79,33 @@ public final class Passwords {
       int maxThreads,
       Supplier<SecureRandom> random,
       PrometheusRegistry registry) {
+    this(argon2, params, maxThreads, HashQueue.UNBOUNDED, random, registry, System::nanoTime);
+  }
+
+  /** {@code nanos}: the time source of the queue deadline, so that tests can move it. */
+  Passwords(
+      Argon2 argon2,
+      Argon2Params params,
+      int maxThreads,
+      HashQueue queue,
+      Supplier<SecureRandom> random,
+      PrometheusRegistry registry,
+      LongSupplier nanos) {
     this.argon2 = argon2;
     this.params = params;
     this.maxThreads = maxThreads;
-    this.pool = new CpuPool("argon2", maxThreads);
+    this.queue = queue;
+    this.nanos = nanos;
+    this.pool = new CpuPool("argon2", maxThreads, queue.maxQueued());
     this.random = random;
+    this.rejected =
+        Counter.builder()
+            .name("gatehouse_hash_rejections_total")
+            .help(
+                "Password checks refused with 503 without hashing: the queue was full, or the"
+                    + " check waited past its deadline")
+            .labelNames("reason")
+            .register(registry);
     this.queueWait =
         Histogram.builder()
             .name("gatehouse_hash_queue_wait_seconds")
@@ -106,6 +159,11 @@ public final class Passwords {
     return hash;
   }
 
+  /** How many checks wait for a hashing thread right now. */
+  int queued() {
+    return pool.queued();
+  }
+
   /** Which implementation runs: {@code native} (libargon2) or {@code bouncycastle}. */
   public String implementation() {
     return argon2.name();
@@ -121,20 +179,32 @@ public final class Passwords {
 
   private byte[] compute(String password, byte[] salt, Argon2Params with, int length) {
     byte[] secret = password.getBytes(StandardCharsets.UTF_8);
-    long queued = System.nanoTime();
+    long queued = nanos.getAsLong();
     try {
       return pool.run(
           () -> {
-            long started = System.nanoTime();
+            long started = nanos.getAsLong();
             queueWait.observe((started - queued) / 1e9);
+            if (started - queued > queue.deadline().toNanos()) {
+              rejected.labelValues("deadline").inc();
+              throw busy();
+            }
             try {
               return argon2.hash(secret, salt, with, length);
             } finally {
-              hashTime.observe((System.nanoTime() - started) / 1e9);
+              hashTime.observe((nanos.getAsLong() - started) / 1e9);
             }
           });
+    } catch (RejectedExecutionException e) {
+      rejected.labelValues("queue_full").inc();
+      throw busy();
     } finally {
       Arrays.fill(secret, (byte) 0);
     }
+  }
+
+  private static Failure.Busy busy() {
+    return new Failure.Busy(
+        "too many sign-ins at once; try again in a moment", Duration.ofSeconds(1));
   }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.failure;
 
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,6 +64,42 @@ public abstract sealed class Failure extends RuntimeException {
 
     public Forbidden(String message) {
       super(null, message);
+    }
+  }
+
+  /**
+   * Too many failed attempts from this client or on this account: refused before any check, to be
+   * tried again after {@code retryAfter}.
+   */
+  public static final class Throttled extends Failure {
+    private static final long serialVersionUID = 1L;
+    private final Duration retryAfter;
+
+    public Throttled(String message, Duration retryAfter) {
+      super(null, message);
+      this.retryAfter = retryAfter;
+    }
+
+    public Duration retryAfter() {
+      return retryAfter;
+    }
+  }
+
+  /**
+   * The server cannot take this work now (a full queue); nothing was done, and the same request may
+   * succeed after {@code retryAfter}.
+   */
+  public static final class Busy extends Failure {
+    private static final long serialVersionUID = 1L;
+    private final Duration retryAfter;
+
+    public Busy(String message, Duration retryAfter) {
+      super(null, message);
+      this.retryAfter = retryAfter;
+    }
+
+    public Duration retryAfter() {
+      return retryAfter;
     }
   }
 }

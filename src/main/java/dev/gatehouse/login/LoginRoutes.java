@@ -11,11 +11,14 @@ import dev.gatehouse.failure.Failure;
 import dev.gatehouse.session.ActiveSession;
 import dev.gatehouse.session.SessionPolicy;
 import dev.gatehouse.session.Sessions;
+import dev.gatehouse.throttle.Throttle;
+import dev.gatehouse.throttle.Throttles;
 import dev.gatehouse.user.Principal;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserDirectory;
 import dev.gatehouse.user.Users;
 import dev.gatehouse.web.Cookies;
+import dev.gatehouse.web.ErrorResponses;
 import dev.gatehouse.web.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -27,13 +30,18 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,6 +63,9 @@ public final class LoginRoutes implements HttpService {
   private final RedirectTargets redirects;
   private final SessionPolicy policy;
   private final URI publicUrl;
+  private final SignInThrottle signIns;
+  private final KnownBrowsers knownBrowsers;
+  private final Throttle pairing;
   private final Pages pages = new Pages();
   private final PortalAudit audit;
 
@@ -69,7 +80,12 @@ public final class LoginRoutes implements HttpService {
       SessionPolicy policy,
       URI publicUrl,
       String cookieDomain,
-      Audit audit) {
+      Audit audit,
+      Throttles throttles,
+      byte[] knownBrowserKey,
+      Duration knownBrowserLifetime,
+      Supplier<SecureRandom> random,
+      InstantSource clock) {
     this.users = users;
     this.directory = directory;
     this.sessions = sessions;
@@ -80,6 +96,9 @@ public final class LoginRoutes implements HttpService {
     this.publicUrl = publicUrl;
     this.redirects = new RedirectTargets(apps, publicUrl, cookieDomain);
     this.audit = new PortalAudit(audit, directory);
+    this.signIns = new SignInThrottle(throttles);
+    this.knownBrowsers = new KnownBrowsers(knownBrowserKey, random, clock, knownBrowserLifetime);
+    this.pairing = throttles.perAddress("pairing");
   }
 
   @Override
@@ -129,14 +148,10 @@ public final class LoginRoutes implements HttpService {
     }
     String username = form.get("username");
     String password = form.get("password");
-    Optional<User> user =
-        username.isEmpty()
-                || password.isEmpty()
-                || username.length() > 64
-                || password.length() > 1024
-            ? Optional.empty()
-            : users.authenticate(username, password);
-    if (user.isEmpty()) {
+    if (username.isEmpty()
+        || password.isEmpty()
+        || username.length() > 64
+        || password.length() > 1024) {
       audit.failed(req, username);
       page(
           req,
@@ -146,6 +161,64 @@ public final class LoginRoutes implements HttpService {
           loginParams(rd, username, "Wrong username or password."));
       return;
     }
+    String account = username.toLowerCase(Locale.ROOT);
+    SignInThrottle.Attempt attempt =
+        new SignInThrottle.Attempt(
+            clientIp(req),
+            account,
+            knownBrowsers.browserOf(cookie(req, KnownBrowsers.COOKIE), account));
+    // Before the hash: a throttled guess costs no Argon2 and learns nothing.
+    Duration wait = signIns.begin(attempt);
+    if (wait.isPositive()) {
+      audit.throttled(req, username);
+      String seconds = ErrorResponses.retryAfter(wait);
+      res.header(HeaderNames.RETRY_AFTER, seconds);
+      page(
+          req,
+          res,
+          Status.TOO_MANY_REQUESTS_429,
+          "login",
+          loginParams(
+              rd, username, "Too many failed sign-ins. Try again in " + seconds + " seconds."));
+      return;
+    }
+    Optional<User> user;
+    try {
+      user = users.authenticate(username, password);
+    } catch (RuntimeException e) {
+      signIns.unchecked(attempt);
+      if (!(e instanceof Failure.Busy busy)) {
+        throw e;
+      }
+      res.header(HeaderNames.RETRY_AFTER, ErrorResponses.retryAfter(busy.retryAfter()));
+      page(
+          req,
+          res,
+          Status.SERVICE_UNAVAILABLE_503,
+          "login",
+          loginParams(rd, username, "Gatehouse is busy right now; please try again."));
+      return;
+    }
+    if (user.isEmpty()) {
+      signIns.failed(attempt);
+      audit.failed(req, username);
+      page(
+          req,
+          res,
+          Status.UNAUTHORIZED_401,
+          "login",
+          loginParams(rd, username, "Wrong username or password."));
+      return;
+    }
+    signIns.succeeded(attempt);
+    // Added, not set: the session cookie follows in a Set-Cookie header of its own.
+    res.headers()
+        .add(
+            HeaderNames.SET_COOKIE,
+            cookies.setHostOnly(
+                KnownBrowsers.COOKIE,
+                knownBrowsers.issue(account),
+                knownBrowsers.lifetime().toSeconds()));
     // A fresh session id at every login: a cookie planted before sign-in is worth nothing after it.
     String previous =
         Cookies.value(req.headers().first(HeaderNames.COOKIE).orElse(null), Cookies.SESSION);
@@ -158,8 +231,10 @@ public final class LoginRoutes implements HttpService {
             clientIp(req),
             req.headers().first(HeaderNames.USER_AGENT).orElse(null));
     audit.signedIn(req, user.get());
-    res.header(
-        HeaderNames.SET_COOKIE, cookies.set(Cookies.SESSION, token, policy.lifetime().toSeconds()));
+    res.headers()
+        .add(
+            HeaderNames.SET_COOKIE,
+            cookies.set(Cookies.SESSION, token, policy.lifetime().toSeconds()));
     redirect(res, rd.isEmpty() ? "/account" : rd);
   }
 
@@ -290,7 +365,17 @@ public final class LoginRoutes implements HttpService {
     }
     PairedDevice paired;
     try {
-      paired = devices.redeem(form.get("code"));
+      paired = redeem(req, form.get("code"));
+    } catch (Failure.Throttled e) {
+      res.header(HeaderNames.RETRY_AFTER, ErrorResponses.retryAfter(e.retryAfter()));
+      pairPage(
+          req,
+          res,
+          Status.TOO_MANY_REQUESTS_429,
+          form.get("code"),
+          "",
+          String.valueOf(e.getMessage()));
+      return;
     } catch (Failure.Invalid e) {
       pairPage(
           req, res, Status.BAD_REQUEST_400, form.get("code"), "", String.valueOf(e.getMessage()));
@@ -304,8 +389,32 @@ public final class LoginRoutes implements HttpService {
   /** For native clients: {@code {"code":"ABCD-EFGH"}} → {@code {"token":…,"device":…}}. */
   private void pairApi(ServerRequest req, ServerResponse res) {
     record PairRequest(@Nullable String code) {}
-    PairedDevice paired = devices.redeem(Json.read(req, PairRequest.class).code());
+    PairedDevice paired = redeem(req, Json.read(req, PairRequest.class).code());
     Json.send(res, Status.CREATED_201, Map.of("token", paired.token(), "device", paired.device()));
+  }
+
+  /** Redeems a pairing code, throttling wrong codes per client address. */
+  private PairedDevice redeem(ServerRequest req, @Nullable String code) {
+    String address = clientIp(req);
+    Duration wait = pairing.begin(address);
+    if (wait.isPositive()) {
+      throw new Failure.Throttled("Too many wrong pairing codes; try again later.", wait);
+    }
+    boolean wrong = true;
+    try {
+      PairedDevice paired = devices.redeem(code);
+      wrong = false;
+      return paired;
+    } catch (RuntimeException e) {
+      wrong = e instanceof Failure.Invalid;
+      throw e;
+    } finally {
+      if (wrong) {
+        pairing.fail(address);
+      } else {
+        pairing.pass(address);
+      }
+    }
   }
 
   private void pairPage(
@@ -372,8 +481,16 @@ public final class LoginRoutes implements HttpService {
             cookie.getBytes(StandardCharsets.UTF_8), field.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static @Nullable String clientIp(ServerRequest req) {
+  /**
+   * The socket peer: Gatehouse trusts no X-Forwarded-For on its own routes, so behind a proxy every
+   * client shares the proxy's address (docs/security-throttling.md).
+   */
+  private static String clientIp(ServerRequest req) {
     return req.remotePeer().host();
+  }
+
+  private static @Nullable String cookie(ServerRequest req, String name) {
+    return Cookies.value(req.headers().first(HeaderNames.COOKIE).orElse(null), name);
   }
 
   private static String seen(Device device) {

@@ -46,6 +46,15 @@ final class PortalAudit {
             .reason(reason));
   }
 
+  /** A sign-in refused before its password was checked, for too many failures. */
+  void throttled(ServerRequest req, String username) {
+    Principal known = directory.byUsername(username);
+    audit.record(
+        from(req, AuditKind.THROTTLED, Actor.ANONYMOUS)
+            .subject(known == null ? null : known.id(), username)
+            .reason("sign_in"));
+  }
+
   void loggedOut(ServerRequest req, @Nullable ActiveSession session) {
     if (session != null) {
       audit.record(bySessionUser(req, AuditKind.LOGOUT, session).object("session", session.id()));

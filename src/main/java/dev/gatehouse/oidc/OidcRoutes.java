@@ -9,12 +9,15 @@ import dev.gatehouse.crypto.Secrets;
 import dev.gatehouse.session.ActiveSession;
 import dev.gatehouse.session.Sessions;
 import dev.gatehouse.signing.SigningKeys;
+import dev.gatehouse.throttle.Throttle;
+import dev.gatehouse.throttle.Throttles;
 import dev.gatehouse.token.AccessToken;
 import dev.gatehouse.token.Grants;
 import dev.gatehouse.token.UserClaims;
 import dev.gatehouse.user.Principal;
 import dev.gatehouse.user.UserDirectory;
 import dev.gatehouse.web.Cookies;
+import dev.gatehouse.web.ErrorResponses;
 import dev.gatehouse.web.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -27,6 +30,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +56,7 @@ public final class OidcRoutes implements HttpService {
   private final byte[] discovery;
   private final AuthorizeEndpoint authorize;
   private final TokenEndpoint token;
+  private final Throttle codeGuesses;
 
   public OidcRoutes(
       SigningKeys keys,
@@ -62,7 +67,9 @@ public final class OidcRoutes implements HttpService {
       Secrets secrets,
       Cookies cookies,
       URI publicUrl,
-      InstantSource clock) {
+      InstantSource clock,
+      Throttles throttles,
+      int deviceCodesPerClient) {
     this.keys = keys;
     this.grants = grants;
     this.clients = clients;
@@ -83,7 +90,16 @@ public final class OidcRoutes implements HttpService {
                 issuer + "/oidc/introspect",
                 issuer + "/oidc/revoke"),
             clock);
-    this.token = new TokenEndpoint(clients, assertions, grants, issuer);
+    this.token =
+        new TokenEndpoint(
+            clients,
+            assertions,
+            grants,
+            issuer,
+            throttles.perAddress("device_authorization"),
+            deviceCodesPerClient,
+            throttles);
+    this.codeGuesses = throttles.perAddress("device_code");
   }
 
   @Override
@@ -325,13 +341,24 @@ public final class OidcRoutes implements HttpService {
       device(req, res, Status.OK_200, "", "", List.of(), "", "");
       return;
     }
-    Optional<Grants.PendingDevice> pending = grants.pendingDevice(typed);
+    if (throttled(req, res)) {
+      return;
+    }
+    Optional<Grants.PendingDevice> pending;
+    try {
+      pending = grants.pendingDevice(typed);
+    } catch (RuntimeException e) {
+      codeGuesses.pass(req.remotePeer().host());
+      throw e;
+    }
     Client client = pending.map(d -> clients.get(d.clientId())).orElse(null);
     if (pending.isEmpty() || client == null) {
+      codeGuesses.fail(req.remotePeer().host());
       device(
           req, res, Status.BAD_REQUEST_400, typed, "", List.of(), "", "Unknown or expired code.");
       return;
     }
+    codeGuesses.pass(req.remotePeer().host());
     device(
         req,
         res,
@@ -358,11 +385,24 @@ public final class OidcRoutes implements HttpService {
           "Your form expired or you are signed out; please try again.");
       return;
     }
+    if (throttled(req, res)) {
+      return;
+    }
     boolean allow = "allow".equals(form.get("decision"));
     String userCode = form.find("user_code").orElse("");
-    boolean decided =
-        grants.decideDevice(userCode, session.userId(), session.createdAt().toEpochMilli(), allow);
-    if (!decided) {
+    boolean decided;
+    try {
+      decided =
+          grants.decideDevice(
+              userCode, session.userId(), session.createdAt().toEpochMilli(), allow);
+    } catch (RuntimeException e) {
+      codeGuesses.pass(req.remotePeer().host());
+      throw e;
+    }
+    if (decided) {
+      codeGuesses.pass(req.remotePeer().host());
+    } else {
+      codeGuesses.fail(req.remotePeer().host());
       device(req, res, Status.BAD_REQUEST_400, "", "", List.of(), "", "Unknown or expired code.");
       return;
     }
@@ -377,6 +417,29 @@ public final class OidcRoutes implements HttpService {
             ? "The device is connected. You can close this page."
             : "The request was denied. Nothing was shared.",
         "");
+  }
+
+  /**
+   * Answers 429 when this address guessed too many user codes, before the code is looked up; true
+   * when it did. Otherwise the lookup is admitted, and must end in a pass or a fail.
+   */
+  private boolean throttled(ServerRequest req, ServerResponse res) {
+    Duration wait = codeGuesses.begin(req.remotePeer().host());
+    if (!wait.isPositive()) {
+      return false;
+    }
+    String seconds = ErrorResponses.retryAfter(wait);
+    res.header(HeaderNames.RETRY_AFTER, seconds);
+    device(
+        req,
+        res,
+        Status.TOO_MANY_REQUESTS_429,
+        "",
+        "",
+        List.of(),
+        "",
+        "Too many wrong codes. Try again in " + seconds + " seconds.");
+    return true;
   }
 
   private void device(

@@ -2,9 +2,13 @@ package dev.gatehouse.oidc;
 
 import dev.gatehouse.client.Client;
 import dev.gatehouse.client.ClientDirectory;
+import dev.gatehouse.failure.Failure;
+import dev.gatehouse.throttle.Throttle;
+import dev.gatehouse.throttle.Throttles;
 import dev.gatehouse.token.Grants;
 import dev.gatehouse.token.Outcome;
 import dev.gatehouse.token.TokenSet;
+import dev.gatehouse.web.ErrorResponses;
 import dev.gatehouse.web.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -12,6 +16,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -33,13 +38,30 @@ final class TokenEndpoint {
   private final ClientAssertions assertions;
   private final Grants grants;
   private final String issuer;
+  private final Throttle deviceStarts;
+  private final int deviceCodesPerClient;
+  private final Throttles throttles;
 
+  /**
+   * @param deviceStarts device authorizations per client address: every call counts, since each one
+   *     writes a row
+   * @param deviceCodesPerClient the unexpired device codes one client may hold
+   */
   TokenEndpoint(
-      ClientDirectory clients, ClientAssertions assertions, Grants grants, String issuer) {
+      ClientDirectory clients,
+      ClientAssertions assertions,
+      Grants grants,
+      String issuer,
+      Throttle deviceStarts,
+      int deviceCodesPerClient,
+      Throttles throttles) {
     this.clients = clients;
     this.assertions = assertions;
     this.grants = grants;
     this.issuer = issuer;
+    this.deviceStarts = deviceStarts;
+    this.deviceCodesPerClient = deviceCodesPerClient;
+    this.throttles = throttles;
   }
 
   /** A client that failed to authenticate, or a request that could not be read. */
@@ -106,6 +128,14 @@ final class TokenEndpoint {
   }
 
   void deviceAuthorization(ServerRequest req, ServerResponse res, String verificationUri) {
+    String address = req.remotePeer().host();
+    Duration wait = deviceStarts.begin(address);
+    if (wait.isPositive()) {
+      slowDown(res, wait, "too many device authorizations from this address");
+      return;
+    }
+    // Every call counts, answered or not: each one writes a row.
+    deviceStarts.fail(address);
     guarded(
         res,
         () -> {
@@ -119,8 +149,16 @@ final class TokenEndpoint {
                 false);
           }
           List<String> scopes = narrowed(p, client);
-          Grants.DeviceStart start =
-              grants.startDevice(client, scopes == null ? client.scopes() : scopes);
+          Grants.DeviceStart start;
+          try {
+            start =
+                grants.startDevice(
+                    client, scopes == null ? client.scopes() : scopes, deviceCodesPerClient);
+          } catch (Failure.Throttled e) {
+            throttles.refused("device_codes_per_client");
+            slowDown(res, e.retryAfter(), String.valueOf(e.getMessage()));
+            return;
+          }
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("device_code", start.deviceCode());
           body.put("user_code", start.userCode());
@@ -318,6 +356,18 @@ final class TokenEndpoint {
     }
     body.put("scope", tokens.scope());
     return body;
+  }
+
+  /**
+   * 429 with Retry-After and RFC 8628's {@code slow_down}: the registered OAuth error that says
+   * exactly this.
+   */
+  private static void slowDown(ServerResponse res, Duration wait, String description) {
+    res.header(HeaderNames.RETRY_AFTER, ErrorResponses.retryAfter(wait));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", "slow_down");
+    body.put("error_description", description);
+    send(res, Status.TOO_MANY_REQUESTS_429, body);
   }
 
   private static void sendError(ServerResponse res, String error, String description) {

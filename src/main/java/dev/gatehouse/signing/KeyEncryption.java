@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.logging.Logger;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -75,6 +76,21 @@ public final class KeyEncryption {
       return;
     }
     Files.writeString(file, content, StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * A 32-byte key for {@code purpose} (such as signing cookies), derived from the KEK as
+   * HMAC-SHA256(KEK, purpose): one secret to keep, and a leak of a derived key reveals neither the
+   * KEK nor the keys of other purposes.
+   */
+  public byte[] derive(String purpose) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+      return mac.doFinal(("gatehouse/" + purpose).getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
   }
 
   String seal(String plaintext, String kid) {

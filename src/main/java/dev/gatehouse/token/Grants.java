@@ -7,6 +7,7 @@ import dev.gatehouse.audit.AuditKind;
 import dev.gatehouse.client.Client;
 import dev.gatehouse.crypto.Secrets;
 import dev.gatehouse.event.Events;
+import dev.gatehouse.failure.Failure;
 import dev.gatehouse.signing.SigningKeys;
 import dev.gatehouse.store.DataClass;
 import dev.gatehouse.store.Reads;
@@ -378,23 +379,49 @@ public final class Grants {
 
   // ---- device authorization (RFC 8628) ----
 
-  public DeviceStart startDevice(Client client, List<String> scopes) {
+  /**
+   * Starts a device authorization, unless {@code client} already holds {@code maxPending} unexpired
+   * device codes: the endpoint needs no secret for public clients, so this bounds the table however
+   * many callers join in.
+   *
+   * @throws Failure.Throttled when the client is at its bound, until its oldest code expires
+   */
+  public DeviceStart startDevice(Client client, List<String> scopes, int maxPending) {
     String deviceCode = secrets.generate("");
     String userCode = userCode();
     long now = clock.millis();
-    writer.write(
-        DataClass.EPHEMERAL,
-        tx -> {
-          tx.update("DELETE FROM device_codes WHERE expires_at < ?", now);
-          return tx.update(
-              "INSERT INTO device_codes (device_code_digest, user_code, client_id, scope,"
-                  + " expires_at, status) VALUES (?, ?, ?, ?, ?, 'pending')",
-              Secrets.digest(deviceCode),
-              userCode,
-              client.clientId(),
-              String.join(" ", scopes),
-              now + DEVICE_LIFETIME.toMillis());
-        });
+    long full =
+        writer.write(
+            DataClass.EPHEMERAL,
+            tx -> {
+              // Indexed on expires_at (V6): a range delete of the few expired rows.
+              tx.update("DELETE FROM device_codes WHERE expires_at < ?", now);
+              long[] pending =
+                  tx.one(
+                          "SELECT COUNT(*), MIN(expires_at) FROM device_codes"
+                              + " WHERE client_id = ? AND expires_at >= ?",
+                          row -> new long[] {row.getLong(1), row.getLong(2)},
+                          client.clientId(),
+                          now)
+                      .orElseThrow();
+              if (pending[0] >= maxPending) {
+                return pending[1];
+              }
+              tx.update(
+                  "INSERT INTO device_codes (device_code_digest, user_code, client_id, scope,"
+                      + " expires_at, status) VALUES (?, ?, ?, ?, ?, 'pending')",
+                  Secrets.digest(deviceCode),
+                  userCode,
+                  client.clientId(),
+                  String.join(" ", scopes),
+                  now + DEVICE_LIFETIME.toMillis());
+              return 0L;
+            });
+    if (full > 0) {
+      throw new Failure.Throttled(
+          "this client has too many pending device codes; try again later",
+          Duration.ofMillis(full - now));
+    }
     return new DeviceStart(
         deviceCode, userCode, DEVICE_LIFETIME.toSeconds(), DEVICE_INTERVAL_SECONDS);
   }

@@ -9,6 +9,7 @@ import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
@@ -63,7 +64,20 @@ public final class ErrorResponses {
       }
       case Failure.Forbidden e ->
           send(res, Status.FORBIDDEN_403, "forbidden", null, e.getMessage());
+      case Failure.Throttled e -> {
+        res.header(HeaderNames.RETRY_AFTER, retryAfter(e.retryAfter()));
+        send(res, Status.TOO_MANY_REQUESTS_429, "too_many_requests", null, e.getMessage());
+      }
+      case Failure.Busy e -> {
+        res.header(HeaderNames.RETRY_AFTER, retryAfter(e.retryAfter()));
+        send(res, Status.SERVICE_UNAVAILABLE_503, "temporarily_unavailable", null, e.getMessage());
+      }
     }
+  }
+
+  /** Whole seconds for a Retry-After header: rounded up, at least 1. */
+  public static String retryAfter(Duration wait) {
+    return Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000));
   }
 
   /** Helidon's own refusals, such as no route for the path: their status, our error shape. */

@@ -19,6 +19,10 @@ final class Provider {
   }
 
   static TestGatehouse start(Path dir, Map<String, String> env) {
+    return start(dir, env, java.time.InstantSource.system());
+  }
+
+  static TestGatehouse start(Path dir, Map<String, String> env, java.time.InstantSource clock) {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -28,7 +32,7 @@ final class Provider {
     Map<String, String> all = new java.util.HashMap<>(env);
     all.put("GATEHOUSE_SERVER_LISTEN", "127.0.0.1:" + port);
     all.put("GATEHOUSE_SERVER_PUBLIC_URL", "http://127.0.0.1:" + port);
-    TestGatehouse gh = TestGatehouse.start(dir, all);
+    TestGatehouse gh = TestGatehouse.start(dir, all, clock);
     gh.post("/api/admin/groups", "{\"name\":\"staff\"}");
     var alice =
         gh.post(

@@ -2,7 +2,9 @@ package dev.gatehouse.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,11 +26,25 @@ public final class Browser implements AutoCloseable {
       Pattern.compile("<code>([A-Z0-9]{4}-[A-Z0-9]{4})</code>");
 
   private final TestGatehouse gh;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http;
   private final Map<String, String> cookies = new LinkedHashMap<>();
 
   public Browser(TestGatehouse gh) {
     this.gh = gh;
+    this.http = HttpClient.newHttpClient();
+  }
+
+  /**
+   * A browser whose connections come from {@code from}, another loopback address such as {@code
+   * 127.0.0.2}: to Gatehouse, another client IP.
+   */
+  public Browser(TestGatehouse gh, String from) {
+    this.gh = gh;
+    try {
+      this.http = HttpClient.newBuilder().localAddress(InetAddress.getByName(from)).build();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(from, e);
+    }
   }
 
   public HttpResponse<String> get(String path) {

@@ -179,6 +179,41 @@ public final class TestGatehouse implements AutoCloseable {
     }
   }
 
+  /**
+   * The sum of every sample of {@code name} (with or without labels) on the metrics listener; start
+   * with {@code GATEHOUSE_METRICS_ENABLE=true} and {@code GATEHOUSE_METRICS_LISTEN=127.0.0.1:0}.
+   */
+  public double metric(String name) {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gatehouse.metricsPort() + "/metrics"))
+            .build();
+    String text;
+    try {
+      text = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    double sum = 0;
+    for (String line : text.split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
+  /** Test defaults with the metrics listener on a random loopback port. */
+  public static Map<String, String> withMetrics(Map<String, String> overrides) {
+    Map<String, String> all = new HashMap<>(overrides);
+    all.put("GATEHOUSE_METRICS_ENABLE", "true");
+    all.put("GATEHOUSE_METRICS_LISTEN", "127.0.0.1:0");
+    return all;
+  }
+
   @Override
   public void close() {
     gatehouse.close();
