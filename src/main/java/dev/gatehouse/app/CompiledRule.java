@@ -1,6 +1,7 @@
 package dev.gatehouse.app;
 
 import dev.gatehouse.failure.Failure;
+import dev.gatehouse.net.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

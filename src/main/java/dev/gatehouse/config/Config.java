@@ -1,7 +1,9 @@
 package dev.gatehouse.config;
 
+import dev.gatehouse.net.Cidr;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,7 +21,12 @@ public record Config(
     Audit audit) {
 
   /** {@code [server]}. */
-  public record Server(HostPort listen, int httpWorkers, URI publicUrl, boolean swaggerUiEnable) {
+  public record Server(
+      HostPort listen,
+      int httpWorkers,
+      URI publicUrl,
+      boolean swaggerUiEnable,
+      List<Cidr> trustedProxies) {
 
     /**
      * Carrier threads for request handling: the configured count, or two per core. Virtual threads
@@ -123,7 +130,8 @@ public record Config(
             listen,
             integer(v, "server.http_workers"),
             URI.create(publicUrl.isEmpty() ? "http://" + listen : stripSlash(publicUrl)),
-            (Boolean) v.get("server.swagger_ui_enable")),
+            (Boolean) v.get("server.swagger_ui_enable"),
+            Settings.networks(str(v, "server.trusted_proxies"))),
         new Database(
             str(v, "database.url"),
             integer(v, "database.read_pool_size"),

@@ -1,5 +1,6 @@
 package dev.gatehouse.config;
 
+import dev.gatehouse.net.Cidr;
 import java.net.URI;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -18,12 +19,35 @@ public final class Settings {
       Pattern.compile(
           "^\\.?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$");
 
+  /** A comma-separated list of CIDR networks, possibly empty. */
+  static List<Cidr> networks(String text) {
+    return java.util.Arrays.stream(text.split(","))
+        .map(String::strip)
+        .filter(t -> !t.isEmpty())
+        .map(Cidr::parse)
+        .toList();
+  }
+
+  private static boolean isNetworkList(String text) {
+    try {
+      networks(text);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   public static final List<Setting> ALL =
       List.of(
           Setting.string("server.listen", "127.0.0.1:8080", Settings::isHostPort, "host:port"),
           Setting.integer("server.http_workers", 0, 0, 1024),
           Setting.string("server.public_url", "", Settings::isHttpUrlOrEmpty, "an http(s) URL"),
           Setting.bool("server.swagger_ui_enable", false),
+          Setting.string(
+              "server.trusted_proxies",
+              "127.0.0.0/8, ::1, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7",
+              Settings::isNetworkList,
+              "a comma-separated list of networks such as 10.0.0.0/8, or empty"),
           Setting.string(
               "database.url",
               "",

@@ -28,13 +28,17 @@ class CodeRedemptionRefusesMismatchesAndRevokesOnReplayTest {
   @Test
   void wrongRedirectWrongVerifierAndReplayAreInvalidGrant() throws Exception {
     try (TestGatehouse gh =
-            Provider.start(dir, Map.of("GATEHOUSE_FORWARD_AUTH_DEFAULT_POLICY", "authenticated"));
+            Provider.start(dir);
         HttpClient http = HttpClient.newHttpClient()) {
       Provider.client(
           gh,
           "{\"client_id\":\"spa\",\"public\":true,\"first_party\":true,\"redirect_uris\":[\""
               + CALLBACK
               + "\"],\"scopes\":[\"openid\"]}");
+      gh.createApp(
+          "{\"name\":\"app\",\"hosts\":[\"app.example.test\"],"
+              + "\"bearer_tokens\":{\"clients\":[\"spa\"]},"
+              + "\"rules\":[{\"policy\":\"authenticated\"}]}");
       Browser browser = new Browser(gh.uri("/"));
       String challenge = Grants.s256(VERIFIER);
 

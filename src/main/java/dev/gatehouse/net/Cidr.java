@@ -1,14 +1,14 @@
-package dev.gatehouse.app;
+package dev.gatehouse.net;
 
 import java.net.InetAddress;
 
 /**
  * A network such as {@code 192.168.0.0/16} or {@code fd00::/8}; a bare address is a /32 or /128.
  */
-record Cidr(byte[] network, int prefix) {
+public record Cidr(byte[] network, int prefix) {
 
   /** Parses {@code text}; throws IllegalArgumentException when it is not a literal network. */
-  static Cidr parse(String text) {
+  public static Cidr parse(String text) {
     int slash = text.indexOf('/');
     String address = slash < 0 ? text : text.substring(0, slash);
     // ofLiteral never consults DNS: a hostname here is an error, not a lookup.
@@ -20,7 +20,7 @@ record Cidr(byte[] network, int prefix) {
     return new Cidr(bytes, prefix);
   }
 
-  boolean contains(InetAddress address) {
+  public boolean contains(InetAddress address) {
     byte[] candidate = address.getAddress();
     if (candidate.length != network.length) {
       return false;
