@@ -31,6 +31,7 @@ import dev.gatehouse.user.Groups;
 import dev.gatehouse.user.UserDirectory;
 import dev.gatehouse.user.Users;
 import dev.gatehouse.web.Cookies;
+import dev.gatehouse.web.Csrf;
 import dev.gatehouse.web.HealthRoutes;
 import dev.gatehouse.web.WebServerFactory;
 import io.helidon.webserver.WebServer;
@@ -103,6 +104,7 @@ public final class Gatehouse implements AutoCloseable {
   public static Gatehouse start(
       Config config, Map<String, String> env, InstantSource clock, Supplier<SecureRandom> random) {
     long started = System.nanoTime();
+    Bootstrap.requireStrongSecrets(env);
     PrometheusRegistry registry = new PrometheusRegistry();
     Events events = new Events();
     Config.Hashing hashing = config.hashing();
@@ -143,12 +145,14 @@ public final class Gatehouse implements AutoCloseable {
       devices.load();
       ClientDirectory clientDirectory = new ClientDirectory(events);
       clientDirectory.load(clients.all());
+      KeyEncryption keyEncryption =
+          KeyEncryption.resolve(
+              config.oidc().keyEncryptionKey(), config.storage().dataDir(), random.get());
       SigningKeys signingKeys =
           new SigningKeys(
               store.writer(),
               store.reads(),
-              KeyEncryption.resolve(
-                  config.oidc().keyEncryptionKey(), config.storage().dataDir(), random.get()),
+              keyEncryption,
               clock,
               random,
               Duration.ofSeconds(config.oidc().keyRotationGraceSeconds()),
@@ -170,6 +174,7 @@ public final class Gatehouse implements AutoCloseable {
       Background background = new Background(sessions, devices, sessionPolicy.flushEvery());
       Cookies cookies =
           new Cookies(sessionConfig.cookieDomain(), "https".equals(publicUrl.getScheme()));
+      Csrf csrf = new Csrf(keyEncryption.macKey("gatehouse csrf v1"), secrets, cookies, publicUrl);
 
       Gateway gateway =
           new Gateway(
@@ -195,21 +200,22 @@ public final class Gatehouse implements AutoCloseable {
                       sessions,
                       devices,
                       appDirectory,
-                      secrets,
+                      csrf,
                       cookies,
                       sessionPolicy,
-                      publicUrl,
-                      sessionConfig.cookieDomain()),
+                      publicUrl),
                   new OidcRoutes(
                       signingKeys,
                       grants,
                       clientDirectory,
                       directory,
                       sessions,
-                      secrets,
+                      csrf,
+                      keyEncryption.macKey("gatehouse login mark v1"),
                       cookies,
                       publicUrl,
-                      clock),
+                      clock,
+                      config.oidc().maxJtisPerClient()),
                   new OpenApiRoutes(config.server().swaggerUiEnable()),
                   new AdminRoutes(users, groups, apps, clients, apiKeys, devices, signingKeys)));
       MetricsServer metricsServer = MetricsServer.start(config.metrics(), registry);

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The resolved configuration: file, then environment overrides, then defaults. */
 public record Config(
@@ -17,7 +18,22 @@ public record Config(
     Metrics metrics) {
 
   /** {@code [server]}. */
-  public record Server(HostPort listen, int httpWorkers, URI publicUrl, boolean swaggerUiEnable) {
+  public record Server(
+      HostPort listen,
+      int httpWorkers,
+      URI publicUrl,
+      boolean swaggerUiEnable,
+      long hstsMaxAgeSeconds) {
+
+    /**
+     * The {@code Strict-Transport-Security} value to send on every response, or null when the
+     * public URL is plain http or {@code hsts_max_age_seconds} is 0.
+     */
+    public @Nullable String strictTransportSecurity() {
+      return "https".equals(publicUrl.getScheme()) && hstsMaxAgeSeconds > 0
+          ? "max-age=" + hstsMaxAgeSeconds
+          : null;
+    }
 
     /**
      * Carrier threads for request handling: the configured count, or two per core. Virtual threads
@@ -68,7 +84,7 @@ public record Config(
    * {@code [oidc]}: the key that seals signing keys at rest (base64, or empty to generate one into
    * the data directory), and how long a rotated-in key is published before it signs.
    */
-  public record Oidc(String keyEncryptionKey, int keyRotationGraceSeconds) {
+  public record Oidc(String keyEncryptionKey, int keyRotationGraceSeconds, int maxJtisPerClient) {
     /** Keeps the key out of logs and error messages. */
     @Override
     public String toString() {
@@ -76,6 +92,8 @@ public record Config(
           + (keyEncryptionKey.isEmpty() ? "" : "(set)")
           + ", keyRotationGraceSeconds="
           + keyRotationGraceSeconds
+          + ", maxJtisPerClient="
+          + maxJtisPerClient
           + "]";
     }
   }
@@ -96,7 +114,8 @@ public record Config(
             listen,
             integer(v, "server.http_workers"),
             URI.create(publicUrl.isEmpty() ? "http://" + listen : stripSlash(publicUrl)),
-            (Boolean) v.get("server.swagger_ui_enable")),
+            (Boolean) v.get("server.swagger_ui_enable"),
+            (Long) v.get("server.hsts_max_age_seconds")),
         new Database(
             str(v, "database.url"),
             integer(v, "database.read_pool_size"),
@@ -124,7 +143,10 @@ public record Config(
                 ? Optional.empty()
                 : Optional.of(HostPort.parse(str(v, "forward_auth.listen"))),
             integer(v, "forward_auth.listen_threads")),
-        new Oidc(str(v, "oidc.key_encryption_key"), integer(v, "oidc.key_rotation_grace_seconds")),
+        new Oidc(
+            str(v, "oidc.key_encryption_key"),
+            integer(v, "oidc.key_rotation_grace_seconds"),
+            integer(v, "oidc.max_jtis_per_client")),
         new Metrics((Boolean) v.get("metrics.enable"), HostPort.parse(str(v, "metrics.listen"))));
   }
 

@@ -24,6 +24,7 @@ public final class Settings {
           Setting.integer("server.http_workers", 0, 0, 1024),
           Setting.string("server.public_url", "", Settings::isHttpUrlOrEmpty, "an http(s) URL"),
           Setting.bool("server.swagger_ui_enable", false),
+          Setting.integer("server.hsts_max_age_seconds", 31_536_000, 0, 63_072_000),
           Setting.string(
               "database.url",
               "",
@@ -75,6 +76,7 @@ public final class Settings {
               v -> v.isEmpty() || isKey32(v),
               "empty (a key is generated into the data directory) or 32 bytes in base64"),
           Setting.integer("oidc.key_rotation_grace_seconds", 3600, 0, 2_592_000),
+          Setting.integer("oidc.max_jtis_per_client", 20_000, 1, 10_000_000),
           Setting.bool("metrics.enable", false),
           Setting.string("metrics.listen", "127.0.0.1:9090", Settings::isHostPort, "host:port"));
 

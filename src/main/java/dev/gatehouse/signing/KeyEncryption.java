@@ -1,5 +1,6 @@
 package dev.gatehouse.signing;
 
+import dev.gatehouse.crypto.MacKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +76,16 @@ public final class KeyEncryption {
       return;
     }
     Files.writeString(file, content, StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * A MAC key for {@code label}, derived from the KEK (HMAC-SHA256 of the label under it): random
+   * per install, never stored, and independent of the sealing key and of every other label. Values
+   * MACed under it (CSRF tokens, login marks) stop verifying when the KEK changes, which only
+   * expires open forms.
+   */
+  public MacKey macKey(String label) {
+    return new MacKey(key.getEncoded()).derive(label);
   }
 
   String seal(String plaintext, String kid) {
