@@ -56,7 +56,10 @@ final class RedirectTargets {
       return "";
     }
     // getHost() is null for a registry-based authority such as "evil.com:x" or "a_b.c"
-    if (uri.isOpaque() || uri.getRawUserInfo() != null || uri.getHost() == null) {
+    if (uri.isOpaque()
+        || uri.getRawUserInfo() != null
+        || uri.getHost() == null
+        || uri.getPort() > 65535) {
       return "";
     }
     String host = uri.getHost().toLowerCase(Locale.ROOT);
