@@ -2,6 +2,7 @@ package dev.gatehouse;
 
 import dev.gatehouse.apikey.ApiKey;
 import dev.gatehouse.apikey.ApiKeys;
+import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.crypto.Passwords;
 import dev.gatehouse.crypto.Secrets;
 import dev.gatehouse.store.Writer;
@@ -22,7 +23,49 @@ final class Bootstrap {
   static final String API_KEY_ENV = "GATEHOUSE_BOOTSTRAP_API_KEY";
   private static final Logger LOG = Logger.getLogger(Bootstrap.class.getName());
 
+  /**
+   * A bootstrap API key is an admin credential that an operator types or pastes: at least 32
+   * characters (with the 64 characters of a generated key that is far more than 128 bits; with
+   * lower-case letters alone still 150) and not mostly one character repeated.
+   */
+  static final int MIN_API_KEY_LENGTH = 32;
+
+  static final int MIN_API_KEY_DISTINCT = 8;
+
+  /** The admin's first password: the login form's own floor would be the hash cost alone. */
+  static final int MIN_PASSWORD_LENGTH = 12;
+
   private Bootstrap() {}
+
+  /**
+   * Refuses, as a configuration error and before anything is opened or bound, bootstrap secrets too
+   * weak to guard the admin: checked at every start, used or not, since a weak key in the
+   * environment is still the key that was bootstrapped with.
+   */
+  static void requireStrongSecrets(Map<String, String> env) {
+    String apiKey = env.get(API_KEY_ENV);
+    if (apiKey != null
+        && !apiKey.isEmpty()
+        && (apiKey.length() < MIN_API_KEY_LENGTH
+            || apiKey.chars().distinct().count() < MIN_API_KEY_DISTINCT)) {
+      throw new ConfigException(
+          API_KEY_ENV,
+          "the bootstrap API key must be at least "
+              + MIN_API_KEY_LENGTH
+              + " characters with at least "
+              + MIN_API_KEY_DISTINCT
+              + " different ones (e.g. `openssl rand -base64 32`), or unset to have one generated"
+              + " and printed once");
+    }
+    String password = env.get(PASSWORD_ENV);
+    if (password != null && !password.isEmpty() && password.length() < MIN_PASSWORD_LENGTH) {
+      throw new ConfigException(
+          PASSWORD_ENV,
+          "the bootstrap admin password must be at least "
+              + MIN_PASSWORD_LENGTH
+              + " characters, or unset to have one generated and printed once");
+    }
+  }
 
   static void runOnce(
       Writer writer,

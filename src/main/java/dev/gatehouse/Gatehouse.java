@@ -33,6 +33,7 @@ import dev.gatehouse.user.Groups;
 import dev.gatehouse.user.UserDirectory;
 import dev.gatehouse.user.Users;
 import dev.gatehouse.web.Cookies;
+import dev.gatehouse.web.Csrf;
 import dev.gatehouse.web.HealthRoutes;
 import dev.gatehouse.web.WebServerFactory;
 import io.helidon.webserver.WebServer;
@@ -108,6 +109,7 @@ public final class Gatehouse implements AutoCloseable {
   public static Gatehouse start(
       Config config, Map<String, String> env, InstantSource clock, Supplier<SecureRandom> random) {
     long started = System.nanoTime();
+    Bootstrap.requireStrongSecrets(env);
     PrometheusRegistry registry = new PrometheusRegistry();
     Events events = new Events();
     Config.Hashing hashing = config.hashing();
@@ -199,6 +201,7 @@ public final class Gatehouse implements AutoCloseable {
       Background background = new Background(sessions, devices, audit, sessionPolicy.flushEvery());
       Cookies cookies =
           new Cookies(sessionConfig.cookieDomain(), "https".equals(publicUrl.getScheme()));
+      Csrf csrf = new Csrf(keyEncryption.macKey("gatehouse csrf v1"), secrets, cookies, publicUrl);
 
       Gateway gateway =
           new Gateway(
@@ -226,14 +229,13 @@ public final class Gatehouse implements AutoCloseable {
                       sessions,
                       devices,
                       appDirectory,
-                      secrets,
+                      csrf,
                       cookies,
                       sessionPolicy,
                       publicUrl,
-                      sessionConfig.cookieDomain(),
                       audit,
                       throttles,
-                      keyEncryption.derive("known-browser"),
+                      keyEncryption.macKey("known-browser"),
                       Duration.ofDays(throttle.knownBrowserDays()),
                       random,
                       clock),
@@ -243,12 +245,14 @@ public final class Gatehouse implements AutoCloseable {
                       clientDirectory,
                       directory,
                       sessions,
-                      secrets,
+                      csrf,
+                      keyEncryption.macKey("gatehouse login mark v1"),
                       cookies,
                       publicUrl,
                       clock,
                       throttles,
-                      throttle.deviceCodesPerClient()),
+                      throttle.deviceCodesPerClient(),
+                      config.oidc().maxJtisPerClient()),
                   new OpenApiRoutes(config.server().swaggerUiEnable()),
                   new AdminRoutes(
                       users,

@@ -59,7 +59,8 @@ class PackagesDependInOneDirectionTest {
           Map.entry("metrics", Layer.BASE),
           Map.entry("web", Layer.BASE),
           Map.entry("failure", Layer.BASE),
-          Map.entry("throttle", Layer.BASE));
+          Map.entry("throttle", Layer.BASE),
+          Map.entry("net", Layer.BASE));
 
   private static JavaClasses classes;
 

@@ -91,6 +91,21 @@ class ServeRefusesBadConfigurationBeforeBindingTest {
             Map.of("GATEHOUSE_HASHING_ARGON2_MEMORY", "65536"),
             List.of("hashing.argon2_memory", "GATEHOUSE_HASHING_ARGON2_MEMORY")),
         new BadConfig(
+            "short bootstrap API key",
+            "",
+            Map.of("GATEHOUSE_BOOTSTRAP_API_KEY", "change-me"),
+            List.of("GATEHOUSE_BOOTSTRAP_API_KEY", "at least 32 characters")),
+        new BadConfig(
+            "repetitive bootstrap API key",
+            "",
+            Map.of("GATEHOUSE_BOOTSTRAP_API_KEY", "ab".repeat(20)),
+            List.of("GATEHOUSE_BOOTSTRAP_API_KEY", "different")),
+        new BadConfig(
+            "short bootstrap admin password",
+            "",
+            Map.of("GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD", "admin"),
+            List.of("GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD", "at least 12 characters")),
+        new BadConfig(
             "invalid TOML",
             "[server]\nlisten = \n",
             Map.of(),

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The resolved configuration: file, then environment overrides, then defaults. */
 public record Config(
@@ -26,7 +27,18 @@ public record Config(
       int httpWorkers,
       URI publicUrl,
       boolean swaggerUiEnable,
-      List<Cidr> trustedProxies) {
+      List<Cidr> trustedProxies,
+      long hstsMaxAgeSeconds) {
+
+    /**
+     * The {@code Strict-Transport-Security} value to send on every response, or null when the
+     * public URL is plain http or {@code hsts_max_age_seconds} is 0.
+     */
+    public @Nullable String strictTransportSecurity() {
+      return "https".equals(publicUrl.getScheme()) && hstsMaxAgeSeconds > 0
+          ? "max-age=" + hstsMaxAgeSeconds
+          : null;
+    }
 
     /**
      * Carrier threads for request handling: the configured count, or two per core. Virtual threads
@@ -84,7 +96,7 @@ public record Config(
    * {@code [oidc]}: the key that seals signing keys at rest (base64, or empty to generate one into
    * the data directory), and how long a rotated-in key is published before it signs.
    */
-  public record Oidc(String keyEncryptionKey, int keyRotationGraceSeconds) {
+  public record Oidc(String keyEncryptionKey, int keyRotationGraceSeconds, int maxJtisPerClient) {
     /** Keeps the key out of logs and error messages. */
     @Override
     public String toString() {
@@ -92,6 +104,8 @@ public record Config(
           + (keyEncryptionKey.isEmpty() ? "" : "(set)")
           + ", keyRotationGraceSeconds="
           + keyRotationGraceSeconds
+          + ", maxJtisPerClient="
+          + maxJtisPerClient
           + "]";
     }
   }
@@ -131,7 +145,8 @@ public record Config(
             integer(v, "server.http_workers"),
             URI.create(publicUrl.isEmpty() ? "http://" + listen : stripSlash(publicUrl)),
             (Boolean) v.get("server.swagger_ui_enable"),
-            Settings.networks(str(v, "server.trusted_proxies"))),
+            Settings.networks(str(v, "server.trusted_proxies")),
+            (Long) v.get("server.hsts_max_age_seconds")),
         new Database(
             str(v, "database.url"),
             integer(v, "database.read_pool_size"),
@@ -162,7 +177,10 @@ public record Config(
                 ? Optional.empty()
                 : Optional.of(HostPort.parse(str(v, "forward_auth.listen"))),
             integer(v, "forward_auth.listen_threads")),
-        new Oidc(str(v, "oidc.key_encryption_key"), integer(v, "oidc.key_rotation_grace_seconds")),
+        new Oidc(
+            str(v, "oidc.key_encryption_key"),
+            integer(v, "oidc.key_rotation_grace_seconds"),
+            integer(v, "oidc.max_jtis_per_client")),
         new Throttle(
             integer(v, "throttle.address_free_failures"),
             integer(v, "throttle.account_free_failures"),

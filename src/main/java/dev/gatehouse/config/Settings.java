@@ -43,6 +43,7 @@ public final class Settings {
           Setting.integer("server.http_workers", 0, 0, 1024),
           Setting.string("server.public_url", "", Settings::isHttpUrlOrEmpty, "an http(s) URL"),
           Setting.bool("server.swagger_ui_enable", false),
+          Setting.integer("server.hsts_max_age_seconds", 31_536_000, 0, 63_072_000),
           Setting.string(
               "server.trusted_proxies",
               "127.0.0.0/8, ::1, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7",
@@ -114,6 +115,7 @@ public final class Settings {
           Setting.integer("throttle.max_tracked_keys", 20_000, 100, 10_000_000),
           Setting.integer("throttle.known_browser_days", 365, 1, 3650),
           Setting.integer("throttle.device_codes_per_client", 100, 1, 1_000_000),
+          Setting.integer("oidc.max_jtis_per_client", 20_000, 1, 10_000_000),
           Setting.bool("metrics.enable", false),
           Setting.string("metrics.listen", "127.0.0.1:9090", Settings::isHostPort, "host:port"),
           Setting.integer("audit.retention_days", 90, 0, 36_500),

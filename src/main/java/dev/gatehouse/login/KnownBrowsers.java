@@ -1,15 +1,12 @@
 package dev.gatehouse.login;
 
+import dev.gatehouse.crypto.MacKey;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Base64;
 import java.util.function.Supplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,13 +21,13 @@ final class KnownBrowsers {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder UNB64 = Base64.getUrlDecoder();
 
-  private final SecretKeySpec key;
+  private final MacKey key;
   private final Supplier<SecureRandom> random;
   private final InstantSource clock;
   private final Duration lifetime;
 
-  KnownBrowsers(byte[] key, Supplier<SecureRandom> random, InstantSource clock, Duration lifetime) {
-    this.key = new SecretKeySpec(key, "HmacSHA256");
+  KnownBrowsers(MacKey key, Supplier<SecureRandom> random, InstantSource clock, Duration lifetime) {
+    this.key = key;
     this.random = random;
     this.clock = clock;
     this.lifetime = lifetime;
@@ -50,7 +47,7 @@ final class KnownBrowsers {
             + B64.encodeToString(id)
             + "."
             + (clock.instant().plus(lifetime).getEpochSecond());
-    return body + "." + B64.encodeToString(mac(body));
+    return body + "." + key.sign(body);
   }
 
   /**
@@ -68,8 +65,7 @@ final class KnownBrowsers {
     String body = cookie.substring(0, macAt);
     String[] parts = body.split("\\.", -1);
     try {
-      if (parts.length != 3
-          || !MessageDigest.isEqual(mac(body), UNB64.decode(cookie.substring(macAt + 1)))) {
+      if (parts.length != 3 || !key.verify(cookie.substring(macAt + 1), body)) {
         return null;
       }
       boolean current = Long.parseLong(parts[2]) > clock.instant().getEpochSecond();
@@ -77,16 +73,6 @@ final class KnownBrowsers {
       return current && same ? parts[1] : null;
     } catch (IllegalArgumentException e) {
       return null;
-    }
-  }
-
-  private byte[] mac(String body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      return mac.doFinal(body.getBytes(StandardCharsets.US_ASCII));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
     }
   }
 }

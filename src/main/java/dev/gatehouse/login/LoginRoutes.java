@@ -2,7 +2,7 @@ package dev.gatehouse.login;
 
 import dev.gatehouse.app.AppDirectory;
 import dev.gatehouse.audit.Audit;
-import dev.gatehouse.crypto.Secrets;
+import dev.gatehouse.crypto.MacKey;
 import dev.gatehouse.device.Device;
 import dev.gatehouse.device.Devices;
 import dev.gatehouse.device.PairedDevice;
@@ -18,7 +18,9 @@ import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserDirectory;
 import dev.gatehouse.user.Users;
 import dev.gatehouse.web.Cookies;
+import dev.gatehouse.web.Csrf;
 import dev.gatehouse.web.ErrorResponses;
+import dev.gatehouse.web.HtmlPage;
 import dev.gatehouse.web.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -29,7 +31,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,8 +47,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The login portal: sign in and out, the account page (sessions and paired devices, each
- * revocable), and device pairing. Works without JavaScript. Every form carries a CSRF token that
- * must equal the {@code gh_csrf} cookie (double submit); a new session id is issued at each login.
+ * revocable), and device pairing. Works without JavaScript. Every form is checked by {@link Csrf}
+ * (origin and a token bound to the browser's session); a new session id is issued at each login.
  */
 public final class LoginRoutes implements HttpService {
   private static final int MAX_LOGIN_HINT = 256;
@@ -58,7 +59,7 @@ public final class LoginRoutes implements HttpService {
   private final UserDirectory directory;
   private final Sessions sessions;
   private final Devices devices;
-  private final Secrets secrets;
+  private final Csrf csrf;
   private final Cookies cookies;
   private final RedirectTargets redirects;
   private final SessionPolicy policy;
@@ -75,14 +76,13 @@ public final class LoginRoutes implements HttpService {
       Sessions sessions,
       Devices devices,
       AppDirectory apps,
-      Secrets secrets,
+      Csrf csrf,
       Cookies cookies,
       SessionPolicy policy,
       URI publicUrl,
-      String cookieDomain,
       Audit audit,
       Throttles throttles,
-      byte[] knownBrowserKey,
+      MacKey knownBrowserKey,
       Duration knownBrowserLifetime,
       Supplier<SecureRandom> random,
       InstantSource clock) {
@@ -90,11 +90,11 @@ public final class LoginRoutes implements HttpService {
     this.directory = directory;
     this.sessions = sessions;
     this.devices = devices;
-    this.secrets = secrets;
+    this.csrf = csrf;
     this.cookies = cookies;
     this.policy = policy;
     this.publicUrl = publicUrl;
-    this.redirects = new RedirectTargets(apps, publicUrl, cookieDomain);
+    this.redirects = new RedirectTargets(apps, publicUrl);
     this.audit = new PortalAudit(audit, directory);
     this.signIns = new SignInThrottle(throttles);
     this.knownBrowsers = new KnownBrowsers(knownBrowserKey, random, clock, knownBrowserLifetime);
@@ -137,7 +137,7 @@ public final class LoginRoutes implements HttpService {
   private void login(ServerRequest req, ServerResponse res) {
     Form form = Form.read(req);
     String rd = redirects.vet(form.get("rd"));
-    if (!csrfValid(req, form)) {
+    if (!csrf.permits(req, form.get(Csrf.FIELD))) {
       page(
           req,
           res,
@@ -240,7 +240,7 @@ public final class LoginRoutes implements HttpService {
 
   private void logout(ServerRequest req, ServerResponse res) {
     Form form = Form.read(req);
-    if (!csrfValid(req, form)) {
+    if (!csrf.permits(req, form.get(Csrf.FIELD))) {
       page(req, res, Status.FORBIDDEN_403, "logout", Map.of());
       return;
     }
@@ -274,7 +274,7 @@ public final class LoginRoutes implements HttpService {
       redirect(res, "/login?rd=" + URLEncoder.encode("/account", StandardCharsets.UTF_8));
       return;
     }
-    String csrf = csrfToken(req, res);
+    String token = csrf.token(req, res);
     List<AccountView.SessionRow> sessionRows =
         sessions.of(principal.id()).stream()
             .map(
@@ -298,7 +298,7 @@ public final class LoginRoutes implements HttpService {
             principal.username(),
             principal.displayName() == null ? principal.username() : principal.displayName(),
             principal.groupsHeader().replace(",", ", "),
-            csrf,
+            token,
             sessionRows,
             deviceRows,
             pairing == null ? null : pairing.code(),
@@ -353,7 +353,7 @@ public final class LoginRoutes implements HttpService {
 
   private void pair(ServerRequest req, ServerResponse res) {
     Form form = Form.read(req);
-    if (!csrfValid(req, form)) {
+    if (!csrf.permits(req, form.get(Csrf.FIELD))) {
       pairPage(
           req,
           res,
@@ -434,8 +434,16 @@ public final class LoginRoutes implements HttpService {
       String template,
       Map<String, Object> params) {
     Map<String, Object> all = new HashMap<>(params);
-    all.put("csrf", csrfToken(req, res));
-    pages.render(res, status, template, all);
+    all.put(Csrf.FIELD, csrf.token(req, res));
+    Object rd = params.get("rd");
+    pages.render(
+        res,
+        status,
+        template,
+        all,
+        rd instanceof String target
+            ? HtmlPage.csp(RedirectTargets.formTargets(target))
+            : HtmlPage.CSP);
   }
 
   private static Map<String, Object> loginParams(String rd, String username, String error) {
@@ -447,7 +455,7 @@ public final class LoginRoutes implements HttpService {
     if (current == null) {
       throw new Failure.Unauthenticated("sign in first");
     }
-    if (!csrfValid(req, form)) {
+    if (!csrf.permits(req, form.get(Csrf.FIELD))) {
       throw new Failure.Forbidden("the form expired; reload the page");
     }
     return current;
@@ -459,31 +467,9 @@ public final class LoginRoutes implements HttpService {
     return token == null ? null : sessions.resolve(token);
   }
 
-  /** The CSRF token of this browser, set as a cookie on first sight. */
-  private String csrfToken(ServerRequest req, ServerResponse res) {
-    String existing =
-        Cookies.value(req.headers().first(HeaderNames.COOKIE).orElse(null), Cookies.CSRF);
-    if (existing != null && existing.length() == 43) {
-      return existing;
-    }
-    String token = secrets.generate("");
-    res.header(HeaderNames.SET_COOKIE, cookies.setHostOnly(Cookies.CSRF, token, -1));
-    return token;
-  }
-
-  private static boolean csrfValid(ServerRequest req, Form form) {
-    String cookie =
-        Cookies.value(req.headers().first(HeaderNames.COOKIE).orElse(null), Cookies.CSRF);
-    String field = form.get("csrf");
-    return cookie != null
-        && !field.isEmpty()
-        && MessageDigest.isEqual(
-            cookie.getBytes(StandardCharsets.UTF_8), field.getBytes(StandardCharsets.UTF_8));
-  }
-
   /**
-   * The socket peer: Gatehouse trusts no X-Forwarded-For on its own routes, so behind a proxy every
-   * client shares the proxy's address (docs/security-throttling.md).
+   * The client's address: the peer, or behind a trusted proxy the address it forwarded for ({@code
+   * [server] trusted_proxies}).
    */
   private static String clientIp(ServerRequest req) {
     return req.remotePeer().host();

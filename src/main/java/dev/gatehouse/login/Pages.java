@@ -8,6 +8,12 @@ import java.util.Map;
 /** Renders the portal's templates; the portal's own links may carry the referrer. */
 final class Pages {
   void render(ServerResponse res, Status status, String template, Map<String, Object> params) {
-    HtmlPage.send(res, status, "login/" + template + ".jte", params, HtmlPage.CSP, "same-origin");
+    render(res, status, template, params, HtmlPage.CSP);
+  }
+
+  /** With {@code csp} for a page whose form leads on beyond the portal. */
+  void render(
+      ServerResponse res, Status status, String template, Map<String, Object> params, String csp) {
+    HtmlPage.send(res, status, "login/" + template + ".jte", params, csp, "same-origin");
   }
 }

@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
  * Who the client of a portal, OIDC or admin request is, for throttling and the audit log.
  *
  * <p>Behind a reverse proxy every connection comes from the proxy: keyed by the socket peer, the
- * per-address throttles would lock every user out after one attacker's guesses. So when the peer
- * is a trusted proxy ({@code [server] trusted_proxies}), the client is the right-most {@code
+ * per-address throttles would lock every user out after one attacker's guesses. So when the peer is
+ * a trusted proxy ({@code [server] trusted_proxies}), the client is the right-most {@code
  * X-Forwarded-For} entry that is not itself a trusted proxy: entries to its left were written by
  * the client and may be forged. A peer outside the trusted networks is the client, whatever it
  * sends.

@@ -2,6 +2,7 @@ package dev.gatehouse.oidc;
 
 import dev.gatehouse.client.Client;
 import dev.gatehouse.client.ClientDirectory;
+import dev.gatehouse.crypto.MacKey;
 import dev.gatehouse.session.ActiveSession;
 import dev.gatehouse.session.Sessions;
 import dev.gatehouse.token.Grants;
@@ -21,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -39,7 +41,12 @@ final class AuthorizeEndpoint {
   /** Room for any username or email address; a longer hint is a broken request. */
   private static final int MAX_LOGIN_HINT = 256;
 
-  /** Marks when a login was asked for, so that the request coming back from it is not re-asked. */
+  /**
+   * Marks when a login was asked for, so that the request coming back from it is not re-asked:
+   * {@code <millis>.<MAC>}, the MAC over the time and the request's other parameters under a server
+   * key, so that a client cannot forge a mark to skip {@code prompt=login}, {@code max_age} or
+   * {@code login_hint}, nor move a real one onto another request.
+   */
   static final String LOGIN_MARK = "gh_login";
 
   private static final List<String> FORWARDED =
@@ -63,6 +70,7 @@ final class AuthorizeEndpoint {
   private final UserDirectory users;
   private final Grants grants;
   private final Pages pages;
+  private final MacKey loginMarks;
   private final String issuer;
   private final InstantSource clock;
 
@@ -72,6 +80,7 @@ final class AuthorizeEndpoint {
       UserDirectory users,
       Grants grants,
       Pages pages,
+      MacKey loginMarks,
       String issuer,
       InstantSource clock) {
     this.clients = clients;
@@ -79,6 +88,7 @@ final class AuthorizeEndpoint {
     this.users = users;
     this.grants = grants;
     this.pages = pages;
+    this.loginMarks = loginMarks;
     this.issuer = issuer;
     this.clock = clock;
   }
@@ -106,7 +116,7 @@ final class AuthorizeEndpoint {
 
   void consent(ServerRequest req, ServerResponse res) {
     Params form = Params.form(req);
-    if (form.invalid() == null && !Pages.csrfValid(req, form)) {
+    if (form.invalid() == null && !pages.csrfValid(req, form)) {
       pages.render(
           res,
           Status.FORBIDDEN_403,
@@ -187,7 +197,7 @@ final class AuthorizeEndpoint {
         return;
       }
       Map<String, String> again = new LinkedHashMap<>(request.forwarded());
-      again.put(LOGIN_MARK, Long.toString(now));
+      again.put(LOGIN_MARK, mark(now, request.forwarded()));
       String rd = "/oidc/authorize?" + encode(again);
       if (rd.length() > 4096) {
         refuse(res, request, "invalid_request", "the request is too long");
@@ -239,7 +249,8 @@ final class AuthorizeEndpoint {
               "scopes",
               request.scopes(),
               "fields",
-              request.forwarded()));
+              request.forwarded()),
+          request.redirectUri());
       return;
     }
     String code =
@@ -369,7 +380,7 @@ final class AuthorizeEndpoint {
    * sign-in than the session's, or login_hint names someone else; unless this request already comes
    * back from a sign-in, whoever signed in (a hint is no demand).
    */
-  private static boolean needsLogin(
+  private boolean needsLogin(
       @Nullable ActiveSession session,
       @Nullable Principal principal,
       Request request,
@@ -379,15 +390,9 @@ final class AuthorizeEndpoint {
       return true;
     }
     long authTime = session.createdAt().toEpochMilli();
-    String mark = p.get(LOGIN_MARK);
-    if (mark != null) {
-      try {
-        if (authTime >= Long.parseLong(mark)) {
-          return false;
-        }
-      } catch (NumberFormatException e) {
-        // A mangled mark is no proof of a fresh sign-in.
-      }
+    Long marked = markedAt(p.get(LOGIN_MARK), request.forwarded());
+    if (marked != null && authTime >= marked) {
+      return false;
     }
     if (request.prompt().contains("login")) {
       return true;
@@ -399,6 +404,36 @@ final class AuthorizeEndpoint {
       return true;
     }
     return request.maxAge() != null && now - authTime > request.maxAge() * 1000;
+  }
+
+  /** A login mark for a request with {@code forwarded} parameters, made at {@code now}. */
+  private String mark(long now, Map<String, String> forwarded) {
+    String at = Long.toString(now);
+    return at + "." + loginMarks.sign(at, markedRequest(forwarded));
+  }
+
+  /** When a genuine mark for this very request was made, or null for none or a forged one. */
+  private @Nullable Long markedAt(@Nullable String mark, Map<String, String> forwarded) {
+    int dot = mark == null ? -1 : mark.indexOf('.');
+    if (mark == null || dot < 1) {
+      return null;
+    }
+    String at = mark.substring(0, dot);
+    if (!loginMarks.verify(mark.substring(dot + 1), at, markedRequest(forwarded))) {
+      return null;
+    }
+    try {
+      return Long.parseLong(at);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** The request's parameters but the mark, in one order, as the mark's MAC covers them. */
+  private static String markedRequest(Map<String, String> forwarded) {
+    Map<String, String> sorted = new TreeMap<>(forwarded);
+    sorted.remove(LOGIN_MARK);
+    return encode(sorted);
   }
 
   private @Nullable ActiveSession session(ServerRequest req) {

@@ -39,11 +39,12 @@ final class ClientAssertions {
   private final SeenJtis seen;
 
   /** {@code audiences}: the issuer and the endpoint URLs an assertion may be addressed to. */
-  ClientAssertions(ClientDirectory clients, Set<String> audiences, InstantSource clock) {
+  ClientAssertions(
+      ClientDirectory clients, Set<String> audiences, InstantSource clock, int maxJtisPerClient) {
     this.clients = clients;
     this.audiences = Set.copyOf(audiences);
     this.clock = clock;
-    this.seen = new SeenJtis(clock);
+    this.seen = new SeenJtis(clock, maxJtisPerClient);
   }
 
   Verdict verify(String assertion) {
@@ -72,10 +73,13 @@ final class ClientAssertions {
       return new Verdict.Rejected(problem);
     }
     long until = millis(claims.getExpirationTime(), 0) + SKEW_MS;
-    if (!seen.firstUse(clientId + " " + claims.getJWTID(), until)) {
-      return new Verdict.Rejected("client_assertion was already used (jti)");
-    }
-    return new Verdict.Accepted(client);
+    return switch (seen.record(clientId, claims.getJWTID(), until)) {
+      case FIRST -> new Verdict.Accepted(client);
+      case REPLAYED -> new Verdict.Rejected("client_assertion was already used (jti)");
+      case CLIENT_FULL ->
+          new Verdict.Rejected(
+              "too many client assertions of this client are still live; retry when some expire");
+    };
   }
 
   /** What is wrong with the claims of a correctly signed assertion, if anything. */

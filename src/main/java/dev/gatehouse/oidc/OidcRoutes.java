@@ -5,7 +5,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.gatehouse.client.Client;
 import dev.gatehouse.client.ClientDirectory;
 import dev.gatehouse.client.Clients;
-import dev.gatehouse.crypto.Secrets;
+import dev.gatehouse.crypto.MacKey;
 import dev.gatehouse.session.ActiveSession;
 import dev.gatehouse.session.Sessions;
 import dev.gatehouse.signing.SigningKeys;
@@ -17,6 +17,7 @@ import dev.gatehouse.token.UserClaims;
 import dev.gatehouse.user.Principal;
 import dev.gatehouse.user.UserDirectory;
 import dev.gatehouse.web.Cookies;
+import dev.gatehouse.web.Csrf;
 import dev.gatehouse.web.ErrorResponses;
 import dev.gatehouse.web.Json;
 import io.helidon.http.HeaderNames;
@@ -64,12 +65,14 @@ public final class OidcRoutes implements HttpService {
       ClientDirectory clients,
       UserDirectory users,
       Sessions sessions,
-      Secrets secrets,
+      Csrf csrf,
+      MacKey loginMarks,
       Cookies cookies,
       URI publicUrl,
       InstantSource clock,
       Throttles throttles,
-      int deviceCodesPerClient) {
+      int deviceCodesPerClient,
+      int maxJtisPerClient) {
     this.keys = keys;
     this.grants = grants;
     this.clients = clients;
@@ -77,9 +80,10 @@ public final class OidcRoutes implements HttpService {
     this.sessions = sessions;
     this.cookies = cookies;
     this.issuer = publicUrl.toString();
-    this.pages = new Pages(secrets, cookies);
+    this.pages = new Pages(csrf);
     this.discovery = discovery(issuer);
-    this.authorize = new AuthorizeEndpoint(clients, sessions, users, grants, pages, issuer, clock);
+    this.authorize =
+        new AuthorizeEndpoint(clients, sessions, users, grants, pages, loginMarks, issuer, clock);
     ClientAssertions assertions =
         new ClientAssertions(
             clients,
@@ -89,7 +93,8 @@ public final class OidcRoutes implements HttpService {
                 issuer + "/oidc/device_authorization",
                 issuer + "/oidc/introspect",
                 issuer + "/oidc/revoke"),
-            clock);
+            clock,
+            maxJtisPerClient);
     this.token =
         new TokenEndpoint(
             clients,
@@ -273,7 +278,7 @@ public final class OidcRoutes implements HttpService {
     boolean confirmed =
         req.prologue().method() == io.helidon.http.Method.POST
             && "yes".equals(p.get("confirm"))
-            && Pages.csrfValid(req, p);
+            && pages.csrfValid(req, p);
     boolean hintMatches =
         hinted != null && session != null && session.userId().equals(hinted.getSubject());
     if (session != null && !confirmed && !hintMatches) {
@@ -282,7 +287,8 @@ public final class OidcRoutes implements HttpService {
           List.of("id_token_hint", "post_logout_redirect_uri", "state", "client_id")) {
         p.find(name).ifPresent(v -> fields.put(name, v));
       }
-      pages.renderForm(req, res, Status.OK_200, "logout", Map.of("fields", fields, "done", false));
+      pages.renderForm(
+          req, res, Status.OK_200, "logout", Map.of("fields", fields, "done", false), target);
       return;
     }
     if (cookie != null) {
@@ -373,7 +379,7 @@ public final class OidcRoutes implements HttpService {
   private void deviceDecision(ServerRequest req, ServerResponse res) {
     Params form = Params.form(req);
     ActiveSession session = signedIn(req);
-    if (session == null || form.invalid() != null || !Pages.csrfValid(req, form)) {
+    if (session == null || form.invalid() != null || !pages.csrfValid(req, form)) {
       device(
           req,
           res,

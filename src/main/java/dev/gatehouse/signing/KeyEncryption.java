@@ -1,5 +1,6 @@
 package dev.gatehouse.signing;
 
+import dev.gatehouse.crypto.MacKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.logging.Logger;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -79,18 +79,13 @@ public final class KeyEncryption {
   }
 
   /**
-   * A 32-byte key for {@code purpose} (such as signing cookies), derived from the KEK as
-   * HMAC-SHA256(KEK, purpose): one secret to keep, and a leak of a derived key reveals neither the
-   * KEK nor the keys of other purposes.
+   * A MAC key for {@code label}, derived from the KEK (HMAC-SHA256 of the label under it): random
+   * per install, never stored, and independent of the sealing key and of every other label. Values
+   * MACed under it (CSRF tokens, login marks) stop verifying when the KEK changes, which only
+   * expires open forms.
    */
-  public byte[] derive(String purpose) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
-      return mac.doFinal(("gatehouse/" + purpose).getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-    }
+  public MacKey macKey(String label) {
+    return new MacKey(key.getEncoded()).derive(label);
   }
 
   String seal(String plaintext, String kid) {

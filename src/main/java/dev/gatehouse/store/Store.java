@@ -51,11 +51,18 @@ public final class Store implements AutoCloseable {
     Config.Storage storage = config.storage();
     StoreMetrics metrics = new StoreMetrics(registry);
     try {
+      Path file = fileOf(url);
+      if (file != null) {
+        ownerOnly(file);
+      }
       SQLiteDataSource writes = new SQLiteDataSource(writerConfig(storage));
       writes.setUrl(url);
       migrate(writes, url);
       Connection writeConnection = writes.getConnection();
-      Path file = fileOf(url);
+      if (file != null) {
+        OwnerOnly.sibling(Path.of(file + "-wal"), file);
+        OwnerOnly.sibling(Path.of(file + "-shm"), file);
+      }
       if (file != null && !Files.isWritable(file)) {
         LOG.severe(
             "the database "
@@ -92,11 +99,20 @@ public final class Store implements AutoCloseable {
     }
     Path dir = config.storage().dataDir();
     try {
-      Files.createDirectories(dir);
+      OwnerOnly.directory(dir);
     } catch (IOException e) {
       throw new ConfigException("storage.data_dir", "cannot create " + dir + ": " + e.getMessage());
     }
     return "jdbc:sqlite:" + dir.resolve("gatehouse.db").toAbsolutePath();
+  }
+
+  private static void ownerOnly(Path file) {
+    try {
+      OwnerOnly.databaseFile(file);
+    } catch (IOException e) {
+      // SQLite reports what is wrong with the path, in the words the operator expects
+      LOG.fine(() -> "cannot pre-create " + file + ": " + e.getMessage());
+    }
   }
 
   private static void migrate(SQLiteDataSource writes, String url) {

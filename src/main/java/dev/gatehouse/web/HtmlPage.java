@@ -6,22 +6,78 @@ import gg.jte.output.StringOutput;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends the portal's server-rendered pages (login and OIDC alike): a precompiled JTE template,
  * never cached, never framed, never sniffed, under a content security policy.
  */
 public final class HtmlPage {
-  /** No script at all, inline styles, same-origin images: what a portal page needs. */
-  public static final String CSP =
-      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none';"
-          + " base-uri 'none'";
+  private static final Pattern HOST = Pattern.compile("^([a-z0-9.-]+|\\[[0-9a-f:.]+])$");
+  private static final Pattern SCHEME = Pattern.compile("^[a-z][a-z0-9+.-]*$");
 
-  private static final TemplateEngine ENGINE = TemplateEngine.createPrecompiled(ContentType.Html);
+  /**
+   * No script at all, inline styles, same-origin images, and forms that post only to the portal:
+   * what a portal page needs when none of its forms leads elsewhere.
+   */
+  public static final String CSP = csp(List.of());
 
   private HtmlPage() {}
+
+  /**
+   * The portal's policy where a form's answer redirects on to {@code formTargets} (an app after
+   * sign-in, a relying party after consent or logout): browsers apply {@code form-action} to every
+   * redirect that follows a form submission, so each target's origin is allowed beside 'self'.
+   * Targets that cannot be written safely into the header are left out.
+   */
+  public static String csp(Collection<URI> formTargets) {
+    return "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+        + formAction(formTargets)
+        + "; frame-ancestors 'none'; base-uri 'none'";
+  }
+
+  /** {@code form-action 'self'} plus the source expression of each target. */
+  public static String formAction(Collection<URI> formTargets) {
+    Set<String> sources = new LinkedHashSet<>();
+    sources.add("'self'");
+    for (URI target : formTargets) {
+      String source = source(target);
+      if (source != null) {
+        sources.add(source);
+      }
+    }
+    return "form-action " + String.join(" ", sources);
+  }
+
+  /**
+   * {@code scheme://host[:port]} for http(s), {@code scheme:} for a native app's private scheme,
+   * rebuilt from checked parts so that nothing of the URI can end the directive.
+   */
+  private static @Nullable String source(URI target) {
+    String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
+    if (!SCHEME.matcher(scheme).matches()) {
+      return null;
+    }
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      return scheme + ":";
+    }
+    String host = target.getHost() == null ? "" : target.getHost().toLowerCase(Locale.ROOT);
+    if (!HOST.matcher(host).matches()) {
+      return null;
+    }
+    return scheme + "://" + host + (target.getPort() < 0 ? "" : ":" + target.getPort());
+  }
+
+  private static final TemplateEngine ENGINE = TemplateEngine.createPrecompiled(ContentType.Html);
 
   /** Renders {@code template} (a path such as {@code login/login.jte}) and sends it. */
   public static void send(

@@ -2,6 +2,8 @@ package dev.gatehouse.web;
 
 import dev.gatehouse.config.Config;
 import dev.gatehouse.metrics.HttpMetrics;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
@@ -44,16 +46,26 @@ public final class WebServerFactory {
                 .maxHeadersSize(MAX_HEADER_BYTES)
                 .build())
         .shutdownGracePeriod(Duration.ofSeconds(10))
-        .routing(routing -> routing(routing, metrics, services))
+        .routing(routing -> routing(routing, config.strictTransportSecurity(), metrics, services))
         .build();
   }
 
   private static void routing(
       HttpRouting.Builder routing,
+      @Nullable String hsts,
       @Nullable HttpMetrics metrics,
       List<? extends HttpService> services) {
     if (metrics != null) {
       observeLatency(routing, metrics);
+    }
+    if (hsts != null) {
+      // Set before the handler runs, so that error answers carry it as well.
+      HeaderName name = HeaderNames.STRICT_TRANSPORT_SECURITY;
+      routing.addFilter(
+          (chain, req, res) -> {
+            res.header(name, hsts);
+            chain.proceed();
+          });
     }
     ErrorResponses.register(routing);
     for (HttpService service : services) {

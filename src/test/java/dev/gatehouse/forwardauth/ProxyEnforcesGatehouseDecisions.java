@@ -200,7 +200,7 @@ abstract class ProxyEnforcesGatehouseDecisions {
         toGatehouse(
             "POST",
             "/logout",
-            "gh_csrf=" + alice.csrf() + "; gh_session=" + alice.session(),
+            "gh_csrf=" + alice.csrfCookie() + "; gh_session=" + alice.session(),
             form(Map.of("csrf", alice.csrf())));
     assertThat(logout.statusCode()).isEqualTo(303);
 
@@ -268,25 +268,31 @@ abstract class ProxyEnforcesGatehouseDecisions {
         .doesNotContain(device);
   }
 
-  /** A session cookie value, the CSRF token that came with it and where the login sent us. */
-  private record SignedIn(String session, String csrf, String location) {}
+  /**
+   * A session cookie value, the pre-session CSRF cookie and the form token bound to it, and where
+   * the login sent us.
+   */
+  private record SignedIn(String session, String csrfCookie, String csrf, String location) {}
 
   /** Signs in on Gatehouse directly, as a browser on the portal would. */
   private SignedIn signIn(String username, String rd) {
     HttpResponse<String> page = toGatehouse("GET", "/login", null, null);
-    String csrf = cookie(page, "gh_csrf");
+    String csrfCookie = cookie(page, "gh_csrf");
     Matcher field = CSRF_FIELD.matcher(page.body());
     assertThat(field.find()).as("csrf field in %s", page.body()).isTrue();
-    assertThat(field.group(1)).isEqualTo(csrf);
+    String csrf = field.group(1);
     HttpResponse<String> login =
         toGatehouse(
             "POST",
             "/login",
-            "gh_csrf=" + csrf,
+            "gh_csrf=" + csrfCookie,
             form(Map.of("csrf", csrf, "username", username, "password", PASSWORD, "rd", rd)));
     assertThat(login.statusCode()).as(login.body()).isEqualTo(303);
     return new SignedIn(
-        cookie(login, "gh_session"), csrf, login.headers().firstValue("Location").orElseThrow());
+        cookie(login, "gh_session"),
+        csrfCookie,
+        csrf,
+        login.headers().firstValue("Location").orElseThrow());
   }
 
   /** A top-level page load through the proxy, to the app's host (port included). */

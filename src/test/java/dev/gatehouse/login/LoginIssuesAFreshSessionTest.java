@@ -90,12 +90,16 @@ class LoginIssuesAFreshSessionTest {
           .contains("; SameSite=Lax")
           .contains("; Secure")
           .contains("; Domain=example.test");
-      String csrf =
-          browser.get("/login").headers().allValues("Set-Cookie").stream()
-              .filter(c -> c.startsWith("gh_csrf="))
-              .findFirst()
-              .orElse("");
-      assertThat(csrf).doesNotContain("Domain=");
+      try (Browser fresh = new Browser(gh)) {
+        // Over https the pre-session CSRF cookie is __Host-: host-only, Secure, Path=/, so that
+        // no sibling host under the cookie domain can set or shadow it.
+        String csrf =
+            fresh.get("/login").headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("__Host-gh_csrf="))
+                .findFirst()
+                .orElseThrow();
+        assertThat(csrf).doesNotContain("Domain=").contains("; Path=/", "; Secure", "; HttpOnly");
+      }
     }
   }
 }

@@ -42,6 +42,21 @@ final class Browser {
             .POST(HttpRequest.BodyPublishers.ofString(encode(form))));
   }
 
+  /** Posts a form with extra request headers (Origin, Sec-Fetch-Site). */
+  HttpResponse<String> post(
+      String pathOrUri, Map<String, String> form, Map<String, String> headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(resolve(pathOrUri))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(encode(form)));
+    headers.forEach(request::header);
+    return send(request);
+  }
+
+  void setCookie(String name, String value) {
+    cookies.put(name, value);
+  }
+
   /** Signs in through the real login form at {@code /login?rd=…} and returns the 303. */
   HttpResponse<String> signIn(String loginLocation, String username, String password) {
     HttpResponse<String> page = get(loginLocation);

@@ -27,8 +27,7 @@ class CodeRedemptionRefusesMismatchesAndRevokesOnReplayTest {
 
   @Test
   void wrongRedirectWrongVerifierAndReplayAreInvalidGrant() throws Exception {
-    try (TestGatehouse gh =
-            Provider.start(dir);
+    try (TestGatehouse gh = Provider.start(dir);
         HttpClient http = HttpClient.newHttpClient()) {
       Provider.client(
           gh,

@@ -24,10 +24,12 @@ import org.jspecify.annotations.Nullable;
 public final class Browser implements AutoCloseable {
   private static final Pattern PAIRING_CODE =
       Pattern.compile("<code>([A-Z0-9]{4}-[A-Z0-9]{4})</code>");
+  private static final Pattern CSRF_FIELD = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
   private final TestGatehouse gh;
   private final HttpClient http;
   private final Map<String, String> cookies = new LinkedHashMap<>();
+  private @Nullable String csrf;
 
   public Browser(TestGatehouse gh) {
     this.gh = gh;
@@ -51,13 +53,16 @@ public final class Browser implements AutoCloseable {
     return send(HttpRequest.newBuilder(gh.uri(path)).GET());
   }
 
-  /** Posts a form; the CSRF field is added from the {@code gh_csrf} cookie (fetched if missing). */
+  /**
+   * Posts a form with the CSRF token of the last page that had one (the sign-in page is fetched
+   * when no page had one yet).
+   */
   public HttpResponse<String> submit(String path, Map<String, String> fields) {
-    if (!cookies.containsKey("gh_csrf")) {
+    if (csrf == null) {
       get("/login");
     }
     Map<String, String> all = new LinkedHashMap<>();
-    all.put("csrf", cookies.get("gh_csrf"));
+    all.put("csrf", csrf());
     all.putAll(fields);
     return post(path, all);
   }
@@ -78,8 +83,11 @@ public final class Browser implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
-  /** Signs in through the form; returns the response (303 on success). */
+  /**
+   * Opens the sign-in page and signs in through its form; returns the response (303 on success).
+   */
   public HttpResponse<String> login(String username, String password) {
+    get("/login");
     return submit("/login", Map.of("username", username, "password", password));
   }
 
@@ -107,6 +115,20 @@ public final class Browser implements AutoCloseable {
   /** A device just paired. */
   public record PairedDevice(String id, String token) {}
 
+  /** The CSRF token of the last page that had a form with one. */
+  public String csrf() {
+    if (csrf == null) {
+      throw new IllegalStateException("no page with a CSRF token seen yet");
+    }
+    return csrf;
+  }
+
+  /** The CSRF token in a page's form, if it has one. */
+  public static @Nullable String csrfIn(String page) {
+    Matcher field = CSRF_FIELD.matcher(page);
+    return field.find() ? field.group(1) : null;
+  }
+
   public @Nullable String cookie(String name) {
     return cookies.get(name);
   }
@@ -131,6 +153,10 @@ public final class Browser implements AutoCloseable {
       HttpResponse<String> response =
           http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       remember(response.headers().allValues("Set-Cookie"));
+      String token = csrfIn(response.body());
+      if (token != null) {
+        csrf = token;
+      }
       return response;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -12,18 +12,24 @@ import java.nio.charset.StandardCharsets;
  * What a browser and a reverse proxy do against a {@link TestGatehouse}: log in, ask forward-auth.
  */
 public final class Portal {
-  private static final String CSRF = "csrf-token-for-tests";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private Portal() {}
 
   /** Logs in through the login form; returns the session cookie ({@code gh_session=...}). */
   public static String logIn(TestGatehouse gh, String username, String password) {
+    HttpResponse<String> page = send(HttpRequest.newBuilder(gh.uri("/login")).build());
+    String cookie =
+        page.headers()
+            .firstValue("Set-Cookie")
+            .map(c -> c.substring(0, c.indexOf(';')))
+            .orElseThrow();
+    String csrf = Browser.csrfIn(page.body());
     HttpResponse<String> response =
         send(
             HttpRequest.newBuilder(gh.uri("/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Cookie", "gh_csrf=" + CSRF)
+                .header("Cookie", cookie)
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
                         "username="
@@ -31,7 +37,7 @@ public final class Portal {
                             + "&password="
                             + URLEncoder.encode(password, StandardCharsets.UTF_8)
                             + "&csrf="
-                            + CSRF))
+                            + csrf))
                 .build());
     return response.headers().allValues("Set-Cookie").stream()
         .filter(c -> c.startsWith("gh_session="))
