@@ -24,8 +24,17 @@ class AdminChangesAreSeenBeforeTheCallReturnsTest {
   @Test
   void subscribersHaveSeenEachChangeWhenTheResponseArrives() {
     try (TestGatehouse gh = TestGatehouse.start(dir)) {
+      // Each change also publishes its audit event (after its own), not looked at here.
       List<DomainEvent> seen = new CopyOnWriteArrayList<>();
-      gh.gatehouse().events().subscribe(DomainEvent.class, seen::add);
+      gh.gatehouse()
+          .events()
+          .subscribe(
+              DomainEvent.class,
+              e -> {
+                if (!e.getClass().getPackageName().equals("dev.gatehouse.audit")) {
+                  seen.add(e);
+                }
+              });
 
       gh.post("/api/admin/groups", "{\"name\":\"family\"}");
       assertThat(seen).containsExactly(new UserEvent.GroupCreated("family"));
