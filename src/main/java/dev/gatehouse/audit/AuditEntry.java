@@ -101,7 +101,7 @@ public record AuditEntry(
         ip,
         userAgent,
         reason,
-        Map.copyOf(details));
+        new LinkedHashMap<>(details));
   }
 
   private static @Nullable String cap(@Nullable String text, int max) {

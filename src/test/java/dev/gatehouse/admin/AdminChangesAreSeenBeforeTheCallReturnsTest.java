@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.apikey.ApiKeyEvent;
 import dev.gatehouse.app.AppEvent;
-import dev.gatehouse.audit.AuditRecorded;
 import dev.gatehouse.client.ClientEvent;
 import dev.gatehouse.event.DomainEvent;
 import dev.gatehouse.testing.TestGatehouse;
@@ -25,14 +24,14 @@ class AdminChangesAreSeenBeforeTheCallReturnsTest {
   @Test
   void subscribersHaveSeenEachChangeWhenTheResponseArrives() {
     try (TestGatehouse gh = TestGatehouse.start(dir)) {
+      // Each change also publishes its audit event (after its own), not looked at here.
       List<DomainEvent> seen = new CopyOnWriteArrayList<>();
-      // Changes only: each admin call is also audited, which is an event of its own.
       gh.gatehouse()
           .events()
           .subscribe(
               DomainEvent.class,
               e -> {
-                if (!(e instanceof AuditRecorded)) {
+                if (!e.getClass().getPackageName().equals("dev.gatehouse.audit")) {
                   seen.add(e);
                 }
               });
