@@ -21,6 +21,7 @@ import dev.gatehouse.forwardauth.Gateway;
 import dev.gatehouse.login.LoginRoutes;
 import dev.gatehouse.metrics.HttpMetrics;
 import dev.gatehouse.metrics.MetricsServer;
+import dev.gatehouse.net.ClientAddresses;
 import dev.gatehouse.oidc.OidcRoutes;
 import dev.gatehouse.session.SessionPolicy;
 import dev.gatehouse.session.Sessions;
@@ -32,6 +33,7 @@ import dev.gatehouse.token.Grants;
 import dev.gatehouse.user.Groups;
 import dev.gatehouse.user.UserDirectory;
 import dev.gatehouse.user.Users;
+import dev.gatehouse.web.ClientIps;
 import dev.gatehouse.web.Cookies;
 import dev.gatehouse.web.Csrf;
 import dev.gatehouse.web.HealthRoutes;
@@ -214,6 +216,7 @@ public final class Gatehouse implements AutoCloseable {
               publicUrl);
       Config.Throttle throttle = config.throttle();
       Throttles throttles = new Throttles(throttle, clock, registry);
+      ClientIps clientIps = new ClientIps(new ClientAddresses(config.server().trustedProxies()));
       HttpMetrics httpMetrics = config.metrics().enable() ? new HttpMetrics(registry) : null;
       AtomicBoolean ready = new AtomicBoolean();
       WebServer server =
@@ -235,6 +238,7 @@ public final class Gatehouse implements AutoCloseable {
                       publicUrl,
                       audit,
                       throttles,
+                      clientIps,
                       keyEncryption.macKey("known-browser"),
                       Duration.ofDays(throttle.knownBrowserDays()),
                       random,
@@ -251,6 +255,7 @@ public final class Gatehouse implements AutoCloseable {
                       publicUrl,
                       clock,
                       throttles,
+                      clientIps,
                       throttle.deviceCodesPerClient(),
                       config.oidc().maxJtisPerClient()),
                   new OpenApiRoutes(config.server().swaggerUiEnable()),
@@ -263,7 +268,8 @@ public final class Gatehouse implements AutoCloseable {
                       devices,
                       signingKeys,
                       audit,
-                      throttles)));
+                      throttles,
+                      clientIps)));
       MetricsServer metricsServer = MetricsServer.start(config.metrics(), registry);
       ForwardAuthListener forwardAuthListener;
       try {

@@ -4,6 +4,7 @@ import dev.gatehouse.apikey.ApiKey;
 import dev.gatehouse.apikey.ApiKeys;
 import dev.gatehouse.failure.Failure;
 import dev.gatehouse.throttle.Throttle;
+import dev.gatehouse.web.ClientIps;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
@@ -20,8 +21,10 @@ import java.util.Optional;
 final class AdminAuth implements Handler {
   private final ApiKeys apiKeys;
   private final Throttle guesses;
+  private final ClientIps clientIps;
 
-  AdminAuth(ApiKeys apiKeys, Throttle guesses) {
+  AdminAuth(ApiKeys apiKeys, Throttle guesses, ClientIps clientIps) {
+    this.clientIps = clientIps;
     this.apiKeys = apiKeys;
     this.guesses = guesses;
   }
@@ -32,7 +35,7 @@ final class AdminAuth implements Handler {
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new Failure.Unauthenticated("an API key is required: Authorization: Bearer <key>");
     }
-    String address = req.remotePeer().host();
+    String address = clientIps.of(req);
     Duration wait = guesses.begin(address);
     if (wait.isPositive()) {
       throw new Failure.Throttled("too many wrong API keys from this address; try later", wait);

@@ -30,6 +30,7 @@ import dev.gatehouse.user.NewUser;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserPatch;
 import dev.gatehouse.user.Users;
+import dev.gatehouse.web.ClientIps;
 import dev.gatehouse.web.Json;
 import dev.gatehouse.web.Page;
 import io.helidon.http.HeaderNames;
@@ -121,6 +122,7 @@ public final class AdminRoutes implements HttpService {
   private final SigningKeys signingKeys;
   private final Audit audit;
   private final Throttle keyGuesses;
+  private final ClientIps clientIps;
 
   public AdminRoutes(
       Users users,
@@ -131,7 +133,9 @@ public final class AdminRoutes implements HttpService {
       Devices devices,
       SigningKeys signingKeys,
       Audit audit,
-      Throttles throttles) {
+      Throttles throttles,
+      ClientIps clientIps) {
+    this.clientIps = clientIps;
     this.users = users;
     this.groups = groups;
     this.apps = apps;
@@ -145,7 +149,7 @@ public final class AdminRoutes implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    AdminAuth auth = new AdminAuth(apiKeys, keyGuesses);
+    AdminAuth auth = new AdminAuth(apiKeys, keyGuesses, clientIps);
     rules.any("/api/admin", auth).any("/api/admin/*", auth);
     for (Route route : ROUTES) {
       rules.route(
@@ -465,9 +469,9 @@ public final class AdminRoutes implements HttpService {
   }
 
   /** An event of this request: its API key as the actor, its address and user agent. */
-  private static AuditEntry by(ServerRequest req, AuditKind kind) {
+  private AuditEntry by(ServerRequest req, AuditKind kind) {
     return AuditEntry.of(kind, actor(req))
-        .from(req.remotePeer().host(), req.headers().first(HeaderNames.USER_AGENT).orElse(null));
+        .from(clientIps.of(req), req.headers().first(HeaderNames.USER_AGENT).orElse(null));
   }
 
   /**

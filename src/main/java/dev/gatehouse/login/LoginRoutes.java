@@ -17,6 +17,7 @@ import dev.gatehouse.user.Principal;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserDirectory;
 import dev.gatehouse.user.Users;
+import dev.gatehouse.web.ClientIps;
 import dev.gatehouse.web.Cookies;
 import dev.gatehouse.web.Csrf;
 import dev.gatehouse.web.ErrorResponses;
@@ -67,6 +68,7 @@ public final class LoginRoutes implements HttpService {
   private final SignInThrottle signIns;
   private final KnownBrowsers knownBrowsers;
   private final Throttle pairing;
+  private final ClientIps clientIps;
   private final Pages pages = new Pages();
   private final PortalAudit audit;
 
@@ -82,6 +84,7 @@ public final class LoginRoutes implements HttpService {
       URI publicUrl,
       Audit audit,
       Throttles throttles,
+      ClientIps clientIps,
       MacKey knownBrowserKey,
       Duration knownBrowserLifetime,
       Supplier<SecureRandom> random,
@@ -95,7 +98,8 @@ public final class LoginRoutes implements HttpService {
     this.policy = policy;
     this.publicUrl = publicUrl;
     this.redirects = new RedirectTargets(apps, publicUrl);
-    this.audit = new PortalAudit(audit, directory);
+    this.audit = new PortalAudit(audit, directory, clientIps);
+    this.clientIps = clientIps;
     this.signIns = new SignInThrottle(throttles);
     this.knownBrowsers = new KnownBrowsers(knownBrowserKey, random, clock, knownBrowserLifetime);
     this.pairing = throttles.perAddress("pairing");
@@ -164,7 +168,7 @@ public final class LoginRoutes implements HttpService {
     String account = username.toLowerCase(Locale.ROOT);
     SignInThrottle.Attempt attempt =
         new SignInThrottle.Attempt(
-            clientIp(req),
+            clientIps.of(req),
             account,
             knownBrowsers.browserOf(cookie(req, KnownBrowsers.COOKIE), account));
     // Before the hash: a throttled guess costs no Argon2 and learns nothing.
@@ -228,7 +232,7 @@ public final class LoginRoutes implements HttpService {
     String token =
         sessions.start(
             user.get().id(),
-            clientIp(req),
+            clientIps.of(req),
             req.headers().first(HeaderNames.USER_AGENT).orElse(null));
     audit.signedIn(req, user.get());
     res.headers()
@@ -395,7 +399,7 @@ public final class LoginRoutes implements HttpService {
 
   /** Redeems a pairing code, throttling wrong codes per client address. */
   private PairedDevice redeem(ServerRequest req, @Nullable String code) {
-    String address = clientIp(req);
+    String address = clientIps.of(req);
     Duration wait = pairing.begin(address);
     if (wait.isPositive()) {
       throw new Failure.Throttled("Too many wrong pairing codes; try again later.", wait);
@@ -465,14 +469,6 @@ public final class LoginRoutes implements HttpService {
     String token =
         Cookies.value(req.headers().first(HeaderNames.COOKIE).orElse(null), Cookies.SESSION);
     return token == null ? null : sessions.resolve(token);
-  }
-
-  /**
-   * The client's address: the peer, or behind a trusted proxy the address it forwarded for ({@code
-   * [server] trusted_proxies}).
-   */
-  private static String clientIp(ServerRequest req) {
-    return req.remotePeer().host();
   }
 
   private static @Nullable String cookie(ServerRequest req, String name) {

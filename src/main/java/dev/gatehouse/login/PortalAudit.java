@@ -8,6 +8,7 @@ import dev.gatehouse.session.ActiveSession;
 import dev.gatehouse.user.Principal;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserDirectory;
+import dev.gatehouse.web.ClientIps;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import org.jspecify.annotations.Nullable;
@@ -20,8 +21,10 @@ import org.jspecify.annotations.Nullable;
 final class PortalAudit {
   private final Audit audit;
   private final UserDirectory directory;
+  private final ClientIps clientIps;
 
-  PortalAudit(Audit audit, UserDirectory directory) {
+  PortalAudit(Audit audit, UserDirectory directory, ClientIps clientIps) {
+    this.clientIps = clientIps;
     this.audit = audit;
     this.directory = directory;
   }
@@ -83,8 +86,8 @@ final class PortalAudit {
         .subject(session.userId(), username);
   }
 
-  private static AuditEntry from(ServerRequest req, AuditKind kind, Actor actor) {
+  private AuditEntry from(ServerRequest req, AuditKind kind, Actor actor) {
     return AuditEntry.of(kind, actor)
-        .from(req.remotePeer().host(), req.headers().first(HeaderNames.USER_AGENT).orElse(null));
+        .from(clientIps.of(req), req.headers().first(HeaderNames.USER_AGENT).orElse(null));
   }
 }

@@ -20,6 +20,27 @@ public record Cidr(byte[] network, int prefix) {
     return new Cidr(bytes, prefix);
   }
 
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Cidr cidr
+        && prefix == cidr.prefix
+        && java.util.Arrays.equals(network, cidr.network);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * java.util.Arrays.hashCode(network) + prefix;
+  }
+
+  @Override
+  public String toString() {
+    try {
+      return InetAddress.getByAddress(network).getHostAddress() + "/" + prefix;
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException("a parsed network has a valid length", e);
+    }
+  }
+
   public boolean contains(InetAddress address) {
     byte[] candidate = address.getAddress();
     if (candidate.length != network.length) {

@@ -16,6 +16,7 @@ import dev.gatehouse.token.Grants;
 import dev.gatehouse.token.UserClaims;
 import dev.gatehouse.user.Principal;
 import dev.gatehouse.user.UserDirectory;
+import dev.gatehouse.web.ClientIps;
 import dev.gatehouse.web.Cookies;
 import dev.gatehouse.web.Csrf;
 import dev.gatehouse.web.ErrorResponses;
@@ -59,6 +60,8 @@ public final class OidcRoutes implements HttpService {
   private final TokenEndpoint token;
   private final Throttle codeGuesses;
 
+  private final ClientIps clientIps;
+
   public OidcRoutes(
       SigningKeys keys,
       Grants grants,
@@ -71,8 +74,10 @@ public final class OidcRoutes implements HttpService {
       URI publicUrl,
       InstantSource clock,
       Throttles throttles,
+      ClientIps clientIps,
       int deviceCodesPerClient,
       int maxJtisPerClient) {
+    this.clientIps = clientIps;
     this.keys = keys;
     this.grants = grants;
     this.clients = clients;
@@ -103,6 +108,7 @@ public final class OidcRoutes implements HttpService {
             issuer,
             throttles.perAddress("device_authorization"),
             deviceCodesPerClient,
+            clientIps,
             throttles);
     this.codeGuesses = throttles.perAddress("device_code");
   }
@@ -354,17 +360,17 @@ public final class OidcRoutes implements HttpService {
     try {
       pending = grants.pendingDevice(typed);
     } catch (RuntimeException e) {
-      codeGuesses.pass(req.remotePeer().host());
+      codeGuesses.pass(clientIps.of(req));
       throw e;
     }
     Client client = pending.map(d -> clients.get(d.clientId())).orElse(null);
     if (pending.isEmpty() || client == null) {
-      codeGuesses.fail(req.remotePeer().host());
+      codeGuesses.fail(clientIps.of(req));
       device(
           req, res, Status.BAD_REQUEST_400, typed, "", List.of(), "", "Unknown or expired code.");
       return;
     }
-    codeGuesses.pass(req.remotePeer().host());
+    codeGuesses.pass(clientIps.of(req));
     device(
         req,
         res,
@@ -402,13 +408,13 @@ public final class OidcRoutes implements HttpService {
           grants.decideDevice(
               userCode, session.userId(), session.createdAt().toEpochMilli(), allow);
     } catch (RuntimeException e) {
-      codeGuesses.pass(req.remotePeer().host());
+      codeGuesses.pass(clientIps.of(req));
       throw e;
     }
     if (decided) {
-      codeGuesses.pass(req.remotePeer().host());
+      codeGuesses.pass(clientIps.of(req));
     } else {
-      codeGuesses.fail(req.remotePeer().host());
+      codeGuesses.fail(clientIps.of(req));
       device(req, res, Status.BAD_REQUEST_400, "", "", List.of(), "", "Unknown or expired code.");
       return;
     }
@@ -430,7 +436,7 @@ public final class OidcRoutes implements HttpService {
    * when it did. Otherwise the lookup is admitted, and must end in a pass or a fail.
    */
   private boolean throttled(ServerRequest req, ServerResponse res) {
-    Duration wait = codeGuesses.begin(req.remotePeer().host());
+    Duration wait = codeGuesses.begin(clientIps.of(req));
     if (!wait.isPositive()) {
       return false;
     }

@@ -8,6 +8,7 @@ import dev.gatehouse.throttle.Throttles;
 import dev.gatehouse.token.Grants;
 import dev.gatehouse.token.Outcome;
 import dev.gatehouse.token.TokenSet;
+import dev.gatehouse.web.ClientIps;
 import dev.gatehouse.web.ErrorResponses;
 import dev.gatehouse.web.Json;
 import io.helidon.http.HeaderNames;
@@ -41,6 +42,7 @@ final class TokenEndpoint {
   private final Throttle deviceStarts;
   private final int deviceCodesPerClient;
   private final Throttles throttles;
+  private final ClientIps clientIps;
 
   /**
    * @param deviceStarts device authorizations per client address: every call counts, since each one
@@ -54,7 +56,9 @@ final class TokenEndpoint {
       String issuer,
       Throttle deviceStarts,
       int deviceCodesPerClient,
+      ClientIps clientIps,
       Throttles throttles) {
+    this.clientIps = clientIps;
     this.clients = clients;
     this.assertions = assertions;
     this.grants = grants;
@@ -128,7 +132,7 @@ final class TokenEndpoint {
   }
 
   void deviceAuthorization(ServerRequest req, ServerResponse res, String verificationUri) {
-    String address = req.remotePeer().host();
+    String address = clientIps.of(req);
     Duration wait = deviceStarts.begin(address);
     if (wait.isPositive()) {
       slowDown(res, wait, "too many device authorizations from this address");
