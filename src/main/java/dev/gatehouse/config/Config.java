@@ -22,6 +22,7 @@ public record Config(
       HostPort listen,
       int httpWorkers,
       URI publicUrl,
+      boolean publicUrlConfigured,
       boolean swaggerUiEnable,
       long hstsMaxAgeSeconds) {
 
@@ -114,6 +115,7 @@ public record Config(
             listen,
             integer(v, "server.http_workers"),
             URI.create(publicUrl.isEmpty() ? "http://" + listen : stripSlash(publicUrl)),
+            !publicUrl.isEmpty(),
             (Boolean) v.get("server.swagger_ui_enable"),
             (Long) v.get("server.hsts_max_age_seconds")),
         new Database(
