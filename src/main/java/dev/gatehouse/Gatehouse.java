@@ -203,7 +203,13 @@ public final class Gatehouse implements AutoCloseable {
       Background background = new Background(sessions, devices, audit, sessionPolicy.flushEvery());
       Cookies cookies =
           new Cookies(sessionConfig.cookieDomain(), "https".equals(publicUrl.getScheme()));
-      Csrf csrf = new Csrf(keyEncryption.macKey("gatehouse csrf v1"), secrets, cookies, publicUrl);
+      Csrf csrf =
+          new Csrf(
+              keyEncryption.macKey("gatehouse csrf v1"),
+              secrets,
+              cookies,
+              publicUrl,
+              config.server().publicUrlConfigured());
 
       Gateway gateway =
           new Gateway(

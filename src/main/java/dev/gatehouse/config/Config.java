@@ -26,6 +26,7 @@ public record Config(
       HostPort listen,
       int httpWorkers,
       URI publicUrl,
+      boolean publicUrlConfigured,
       boolean swaggerUiEnable,
       List<Cidr> trustedProxies,
       long hstsMaxAgeSeconds) {
@@ -144,6 +145,7 @@ public record Config(
             listen,
             integer(v, "server.http_workers"),
             URI.create(publicUrl.isEmpty() ? "http://" + listen : stripSlash(publicUrl)),
+            !publicUrl.isEmpty(),
             (Boolean) v.get("server.swagger_ui_enable"),
             Settings.networks(str(v, "server.trusted_proxies")),
             (Long) v.get("server.hsts_max_age_seconds")),

@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * __Host-gh_csrf} (host-only, Secure, Path=/: no sibling can set or shadow it) when the public URL
  * is https; over plain http, where the prefix is unavailable, it is a host-only {@code gh_csrf} and
  * the Origin check is what stops a sibling. A missing {@code Origin} with a valid token passes, for
- * old browsers and clients without JavaScript.
+ * old browsers and clients without JavaScript. Without a configured {@code public_url} (local
+ * testing: the derived {@code http://<listen>} is rarely what the browser typed) the origin
+ * expected is the request's own {@code Host}, which a page elsewhere cannot choose either.
  */
 public final class Csrf {
   /** The form field carrying the token. */
@@ -33,13 +35,20 @@ public final class Csrf {
   private final Secrets secrets;
   private final Cookies cookies;
   private final String origin;
+  private final boolean originFromHost;
   private final String cookieName;
 
-  public Csrf(MacKey key, Secrets secrets, Cookies cookies, URI publicUrl) {
+  /**
+   * @param publicUrlConfigured false when {@code public_url} is empty and {@code publicUrl} only
+   *     derived from the listen address
+   */
+  public Csrf(
+      MacKey key, Secrets secrets, Cookies cookies, URI publicUrl, boolean publicUrlConfigured) {
     this.key = key;
     this.secrets = secrets;
     this.cookies = cookies;
     this.origin = origin(publicUrl);
+    this.originFromHost = !publicUrlConfigured;
     this.cookieName = "https".equals(publicUrl.getScheme()) ? "__Host-gh_csrf" : Cookies.CSRF;
   }
 
@@ -108,6 +117,12 @@ public final class Csrf {
       return false;
     }
     String sent = req.headers().first(HeaderNames.ORIGIN).orElse(null);
-    return sent == null || sent.equalsIgnoreCase(origin);
+    if (sent == null || sent.equalsIgnoreCase(origin)) {
+      return true;
+    }
+    String host = req.headers().first(HeaderNames.HOST).orElse(null);
+    return originFromHost
+        && host != null
+        && sent.equalsIgnoreCase(origin.substring(0, origin.indexOf("://") + 3) + host);
   }
 }

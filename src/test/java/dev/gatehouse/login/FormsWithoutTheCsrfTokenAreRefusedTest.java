@@ -34,6 +34,35 @@ class FormsWithoutTheCsrfTokenAreRefusedTest {
     }
   }
 
+  /**
+   * Without a configured public_url the origin expected is the request's own Host (what the browser
+   * typed); any other Origin is still refused.
+   */
+  @Test
+  void withoutPublicUrlTheOriginMustBeTheHostItself() throws Exception {
+    try (TestGatehouse gh = TestGatehouse.start(dir);
+        Browser browser = new Browser(gh)) {
+      gh.createUser("alice", "alice-password");
+      String page = browser.get("/login").body();
+      String body = "csrf=" + Browser.csrfIn(page) + "&username=alice&password=alice-password";
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      for (String origin :
+          new String[] {"http://evil.example.test", "http://127.0.0.1:" + gh.uri("/").getPort()}) {
+        var response =
+            http.send(
+                java.net.http.HttpRequest.newBuilder(gh.uri("/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Cookie", browser.cookieHeader())
+                    .header("Origin", origin)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(origin).isEqualTo(origin.contains("evil") ? 403 : 303);
+      }
+      http.close();
+    }
+  }
+
   @Test
   void logoutAndRevocationNeedTheToken() {
     try (TestGatehouse gh = TestGatehouse.start(dir);

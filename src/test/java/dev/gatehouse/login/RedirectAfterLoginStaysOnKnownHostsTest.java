@@ -13,8 +13,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code rd} is followed only to the portal, a configured app host, or a host under the cookie
- * domain; every open-redirect trick is dropped and the browser lands on its account page.
+ * {@code rd} is followed only to the portal (its scheme and port) or a configured app host over
+ * https; every open-redirect trick, and any other host under the cookie domain, is dropped and the
+ * browser lands on its account page.
  */
 class RedirectAfterLoginStaysOnKnownHostsTest {
   @TempDir static Path dir;
@@ -53,12 +54,9 @@ class RedirectAfterLoginStaysOnKnownHostsTest {
   @ValueSource(
       strings = {
         "https://app.example.test/page?x=1",
-        "http://app.example.test/",
         "https://APP.example.test/",
         "https://team.apps.example.test/board",
         "https://auth.corp.test/account",
-        "https://corp.test/",
-        "https://intranet.corp.test/",
         "/account",
         "/pair?code=ABCD-EFGH"
       })
@@ -70,6 +68,11 @@ class RedirectAfterLoginStaysOnKnownHostsTest {
   @ValueSource(
       strings = {
         "https://evil.com",
+        "http://app.example.test/",
+        "https://corp.test/",
+        "https://intranet.corp.test/",
+        "http://auth.corp.test/account",
+        "https://auth.corp.test:8443/account",
         "https://evil.com/app.example.test",
         "//evil.com",
         "///evil.com",
