@@ -156,13 +156,7 @@ public final class LoginRoutes implements HttpService {
         || password.isEmpty()
         || username.length() > 64
         || password.length() > 1024) {
-      audit.failed(req, username);
-      page(
-          req,
-          res,
-          Status.UNAUTHORIZED_401,
-          "login",
-          loginParams(rd, username, "Wrong username or password."));
+      wrongCredentials(req, res, rd, username);
       return;
     }
     String account = username.toLowerCase(Locale.ROOT);
@@ -205,13 +199,7 @@ public final class LoginRoutes implements HttpService {
     }
     if (user.isEmpty()) {
       signIns.failed(attempt);
-      audit.failed(req, username);
-      page(
-          req,
-          res,
-          Status.UNAUTHORIZED_401,
-          "login",
-          loginParams(rd, username, "Wrong username or password."));
+      wrongCredentials(req, res, rd, username);
       return;
     }
     signIns.succeeded(attempt);
@@ -240,6 +228,17 @@ public final class LoginRoutes implements HttpService {
             HeaderNames.SET_COOKIE,
             cookies.set(Cookies.SESSION, token, policy.lifetime().toSeconds()));
     redirect(res, rd.isEmpty() ? "/account" : rd);
+  }
+
+  /** One answer for every refused sign-in, so that none tells which part was wrong. */
+  private void wrongCredentials(ServerRequest req, ServerResponse res, String rd, String username) {
+    audit.failed(req, username);
+    page(
+        req,
+        res,
+        Status.UNAUTHORIZED_401,
+        "login",
+        loginParams(rd, username, "Wrong username or password."));
   }
 
   private void logout(ServerRequest req, ServerResponse res) {

@@ -151,19 +151,6 @@ public final class Sessions {
     return false;
   }
 
-  /** Revokes every session of {@code userId}. */
-  public void revokeAll(String userId) {
-    Set<String> digests = new HashSet<>();
-    for (ActiveSession session : byDigest.values()) {
-      if (session.userId().equals(userId)) {
-        digests.add(session.digest());
-      }
-    }
-    if (!digests.isEmpty()) {
-      delete(digests);
-    }
-  }
-
   /**
    * Ends {@code userId}'s sessions inside {@code tx} but the one with public id {@code keptId}: a
    * password change or disabling, in the same unit of work as the change (see {@code
