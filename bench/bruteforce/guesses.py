@@ -6,20 +6,32 @@ hashed and wrong, 429 throttled before hashing, 503 hash queue full) and latency
 """
 import http.client
 import itertools
+import re
 import sys
 import threading
 import time
 import urllib.parse
 
 port, victim, guesses, conns = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-csrf = "bench0csrf0token0000000000000000000000000000"
 numbers = itertools.count()
 lock = threading.Lock()
 statuses, latencies = {}, []
 
 
+def form(conn):
+    """The sign-in form, as a browser fetches it: its pre-session CSRF cookie and bound token."""
+    conn.request("GET", "/login")
+    response = conn.getresponse()
+    page = response.read().decode()
+    cookie = next(c.split(";")[0] for c in response.headers.get_all("Set-Cookie")
+                  if c.startswith("gh_csrf="))
+    token = re.search(r'name="csrf" value="([^"]*)"', page).group(1)
+    return cookie, token
+
+
 def attacker():
     conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=60)
+    cookie, csrf = form(conn)
     while True:
         n = next(numbers)
         if n >= guesses:
@@ -27,7 +39,7 @@ def attacker():
         body = urllib.parse.urlencode({"username": victim, "password": f"guess-{n}", "csrf": csrf})
         t0 = time.monotonic()
         conn.request("POST", "/login", body, {
-            "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"gh_csrf={csrf}"})
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
         response = conn.getresponse()
         response.read()
         with lock:

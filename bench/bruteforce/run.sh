@@ -24,7 +24,6 @@ need wrk curl python3
 GUESSES=${GUESSES:-200} CONNS=${CONNS:-20} FA_CONNS=${FA_CONNS:-16} FA_DURATION=${FA_DURATION:-10s}
 ONE_IN=${ONE_IN:-1} ARGON2=${ARGON2:-default}
 VICTIM=alice PASSWORD="alice-real-password-1" HOST=app.bench.test
-CSRF=bench0csrf0token0000000000000000000000000000
 
 ensure_jar
 TMP=$(mktemp -d /tmp/gatehouse-bruteforce.XXXXXX)
@@ -54,11 +53,16 @@ metric() {
   curl -fs "http://127.0.0.1:$mport/metrics" |
     awk -v m="$1" '$1 == m || index($1, m "{") == 1 {s += $NF} END {printf "%d", s}'
 }
-# sign_in [COOKIES]: one real sign-in; prints "status seconds set-cookie-headers".
+# sign_in [COOKIES]: one real sign-in, as a browser does it (the form first, for its pre-session
+# CSRF cookie and the token bound to it); prints "status seconds" of the POST alone.
 sign_in() {
+  local page csrf_cookie csrf
+  page=$(curl -s -D "$TMP/form-headers" "$BASE/login")
+  csrf_cookie=$(tr -d '\r' <"$TMP/form-headers" | sed -n 's/^[Ss]et-[Cc]ookie: \(gh_csrf=[^;]*\);.*/\1/p')
+  csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' <<<"$page" | head -1)
   curl -s -o /dev/null -D "$TMP/headers" -w '%{http_code} %{time_total}\n' \
-    -H "Cookie: gh_csrf=$CSRF${1:+; $1}" --data-urlencode "username=$VICTIM" \
-    --data-urlencode "password=$PASSWORD" --data-urlencode "csrf=$CSRF" "$BASE/login"
+    -H "Cookie: $csrf_cookie${1:+; $1}" --data-urlencode "username=$VICTIM" \
+    --data-urlencode "password=$PASSWORD" --data-urlencode "csrf=$csrf" "$BASE/login"
 }
 cookie_of() { tr -d '\r' <"$TMP/headers" | sed -n "s/^[Ss]et-[Cc]ookie: $1=\([^;]*\);.*/\1/p"; }
 

@@ -120,7 +120,9 @@ public final class Gatehouse implements AutoCloseable {
             new Argon2Params(hashing.argon2MCost(), hashing.argon2TCost(), hashing.argon2PCost()),
             hashing.maxHashThreads(),
             new Passwords.HashQueue(
-                hashing.maxQueuedHashes(), Duration.ofMillis(hashing.queueDeadlineMs())),
+                hashing.maxQueuedHashes(),
+                Duration.ofMillis(hashing.queueDeadlineMs()),
+                hashing.threadNice()),
             random,
             registry);
     requireHeapForHashing(

@@ -72,7 +72,8 @@ public record Config(
       int argon2PCost,
       int maxHashThreads,
       int maxQueuedHashes,
-      int queueDeadlineMs) {}
+      int queueDeadlineMs,
+      int threadNice) {}
 
   /** {@code [session]}. */
   public record Session(
@@ -167,7 +168,8 @@ public record Config(
             integer(v, "hashing.argon2_p_cost"),
             integer(v, "hashing.max_hash_threads"),
             integer(v, "hashing.max_queued_hashes"),
-            integer(v, "hashing.queue_deadline_ms")),
+            integer(v, "hashing.queue_deadline_ms"),
+            integer(v, "hashing.thread_nice")),
         new Session(
             str(v, "session.cookie_domain"),
             integer(v, "session.idle_timeout_seconds"),

@@ -82,6 +82,7 @@ public final class Settings {
           Setting.integer("hashing.max_hash_threads", 2, 1, 256),
           Setting.integer("hashing.max_queued_hashes", 16, 1, 10_000),
           Setting.integer("hashing.queue_deadline_ms", 5000, 100, 600_000),
+          Setting.integer("hashing.thread_nice", 10, 0, 19),
           Setting.string(
               "session.cookie_domain",
               "",

@@ -17,22 +17,24 @@ import java.util.function.Supplier;
  * With as many carriers as cores, two logins hashing froze every other request, forward-auth
  * included, for the whole hash; and under a burst of signatures the scheduler served some requests
  * in 4 ms while others waited over a second (bench/oidc, client_credentials at 16 connections).
- * Here the kernel shares the cores fairly, the queue is first come first served, and the caller's
- * virtual thread parks, which frees its carrier for the cheap requests.
+ * Here the kernel shares the cores, the queue is first come first served, and the caller's virtual
+ * thread parks, which frees its carrier for the cheap requests.
  */
 public final class CpuPool {
   private final ThreadPoolExecutor executor;
 
   /** {@code threads} platform threads named {@code name-N}; idle ones exit after 30 s. */
   public CpuPool(String name, int threads) {
-    this(name, threads, Integer.MAX_VALUE);
+    this(name, threads, Integer.MAX_VALUE, 0);
   }
 
   /**
-   * As {@link #CpuPool(String, int)}, with at most {@code maxQueued} tasks waiting for a thread;
-   * {@link #run} refuses further work with a {@link RejectedExecutionException}, at once.
+   * As {@link #CpuPool(String, int)}, with at most {@code maxQueued} tasks waiting for a thread
+   * ({@link #run} refuses further work with a {@link RejectedExecutionException}, at once), and
+   * threads at nice value {@code nice} (0: the default priority), so that request handling gets the
+   * cores first when both want them.
    */
-  public CpuPool(String name, int threads, int maxQueued) {
+  public CpuPool(String name, int threads, int maxQueued, int nice) {
     AtomicInteger count = new AtomicInteger();
     executor =
         new ThreadPoolExecutor(
@@ -42,7 +44,12 @@ public final class CpuPool {
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(maxQueued),
             task -> {
-              Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+              Runnable niced =
+                  () -> {
+                    ThreadNice.apply(nice);
+                    task.run();
+                  };
+              Thread thread = new Thread(niced, name + "-" + count.incrementAndGet());
               thread.setDaemon(true);
               return thread;
             });

@@ -35,6 +35,14 @@ public final class Passwords {
   private final Argon2Params params;
   private final int maxThreads;
   private final CpuPool pool;
+
+  /**
+   * A thread of its own, at the default priority, for sign-ins from browsers that signed in to the
+   * account before: a flood of guesses fills {@link #pool}, and its low priority would make the
+   * owner wait seconds behind the few guesses the throttles let through.
+   */
+  private final CpuPool knownBrowsers;
+
   private final Supplier<SecureRandom> random;
   private final Histogram queueWait;
   private final Histogram hashTime;
@@ -47,12 +55,13 @@ public final class Passwords {
   public record Verification(boolean matches, boolean needsRehash) {}
 
   /**
-   * How many hashes may wait for a thread, and how long one may wait before it is dropped unhashed.
+   * How many hashes may wait for a thread, how long one may wait before it is dropped unhashed, and
+   * the nice value of the hashing threads (0: the default CPU priority).
    */
-  public record HashQueue(int maxQueued, Duration deadline) {
+  public record HashQueue(int maxQueued, Duration deadline, int nice) {
     /** No bound: for one-off hashing such as the command line's, where nothing queues. */
     public static final HashQueue UNBOUNDED =
-        new HashQueue(Integer.MAX_VALUE, Duration.ofNanos(Long.MAX_VALUE));
+        new HashQueue(Integer.MAX_VALUE, Duration.ofNanos(Long.MAX_VALUE), 0);
   }
 
   /** Hashing with an unbounded queue (the command line). */
@@ -96,7 +105,8 @@ public final class Passwords {
     this.maxThreads = maxThreads;
     this.queue = queue;
     this.nanos = nanos;
-    this.pool = new CpuPool("argon2", maxThreads, queue.maxQueued());
+    this.pool = new CpuPool("argon2", maxThreads, queue.maxQueued(), queue.nice());
+    this.knownBrowsers = new CpuPool("argon2-known", 1, queue.maxQueued(), 0);
     this.random = random;
     this.rejected =
         Counter.builder()
@@ -126,7 +136,7 @@ public final class Passwords {
   public String hash(String password) {
     byte[] salt = new byte[SALT_BYTES];
     random.get().nextBytes(salt);
-    return new PhcHash(params, salt, compute(password, salt, params, HASH_BYTES)).format();
+    return new PhcHash(params, salt, compute(password, salt, params, HASH_BYTES, false)).format();
   }
 
   /**
@@ -134,12 +144,21 @@ public final class Passwords {
    * when the stored hash used other parameters than the configured ones.
    */
   public Verification verify(String password, String stored) {
+    return verify(password, stored, false);
+  }
+
+  /**
+   * As {@link #verify(String, String)}; a {@code knownBrowser} check (a sign-in from a browser that
+   * signed in to the account before) runs on a thread of its own at the default priority, never
+   * behind the checks of strangers.
+   */
+  public Verification verify(String password, String stored, boolean knownBrowser) {
     Optional<PhcHash> parsed = PhcHash.parse(stored);
     if (parsed.isEmpty()) {
       return new Verification(false, false);
     }
     PhcHash phc = parsed.get();
-    byte[] candidate = compute(password, phc.salt(), phc.params(), phc.hash().length);
+    byte[] candidate = compute(password, phc.salt(), phc.params(), phc.hash().length, knownBrowser);
     boolean matches = MessageDigest.isEqual(candidate, phc.hash());
     return new Verification(matches, matches && !phc.params().equals(params));
   }
@@ -174,27 +193,29 @@ public final class Passwords {
    * Bouncy Castle, next to nothing with libargon2, whose memory is off the heap.
    */
   public long peakHeapBytes() {
-    return maxThreads * argon2.heapBytes(params);
+    return (maxThreads + 1L) * argon2.heapBytes(params);
   }
 
-  private byte[] compute(String password, byte[] salt, Argon2Params with, int length) {
+  private byte[] compute(
+      String password, byte[] salt, Argon2Params with, int length, boolean knownBrowser) {
     byte[] secret = password.getBytes(StandardCharsets.UTF_8);
     long queued = nanos.getAsLong();
     try {
-      return pool.run(
-          () -> {
-            long started = nanos.getAsLong();
-            queueWait.observe((started - queued) / 1e9);
-            if (started - queued > queue.deadline().toNanos()) {
-              rejected.labelValues("deadline").inc();
-              throw busy();
-            }
-            try {
-              return argon2.hash(secret, salt, with, length);
-            } finally {
-              hashTime.observe((nanos.getAsLong() - started) / 1e9);
-            }
-          });
+      return (knownBrowser ? knownBrowsers : pool)
+          .run(
+              () -> {
+                long started = nanos.getAsLong();
+                queueWait.observe((started - queued) / 1e9);
+                if (started - queued > queue.deadline().toNanos()) {
+                  rejected.labelValues("deadline").inc();
+                  throw busy();
+                }
+                try {
+                  return argon2.hash(secret, salt, with, length);
+                } finally {
+                  hashTime.observe((nanos.getAsLong() - started) / 1e9);
+                }
+              });
     } catch (RejectedExecutionException e) {
       rejected.labelValues("queue_full").inc();
       throw busy();

@@ -182,7 +182,7 @@ public final class LoginRoutes implements HttpService {
     }
     Optional<User> user;
     try {
-      user = users.authenticate(username, password);
+      user = users.authenticate(username, password, attempt.knownBrowser() != null);
     } catch (RuntimeException e) {
       signIns.unchecked(attempt);
       if (!(e instanceof Failure.Busy busy)) {

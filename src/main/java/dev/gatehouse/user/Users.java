@@ -276,9 +276,11 @@ public final class Users {
 
   /**
    * Checks a username and password. Returns the user when both are right and the user is enabled;
-   * rehashes with the current parameters when the stored hash used older ones.
+   * rehashes with the current parameters when the stored hash used older ones. A {@code
+   * knownBrowser} check (a browser that signed in to this account before) does not queue behind the
+   * checks of strangers.
    */
-  public Optional<User> authenticate(String username, String password) {
+  public Optional<User> authenticate(String username, String password, boolean knownBrowser) {
     record Credentials(String id, @Nullable String hash, boolean disabled) {}
     Optional<Credentials> found =
         reads.read(
@@ -290,7 +292,7 @@ public final class Users {
     // Unknown users still cost one hash, so timing does not reveal which usernames exist.
     String stored = found.map(Credentials::hash).orElse(null);
     Passwords.Verification verification =
-        passwords.verify(password, stored != null ? stored : passwords.dummyHash());
+        passwords.verify(password, stored != null ? stored : passwords.dummyHash(), knownBrowser);
     if (found.isEmpty() || stored == null || !verification.matches() || found.get().disabled()) {
       return Optional.empty();
     }

@@ -42,7 +42,7 @@ class FullHashQueueAnswersBusyAtOnceTest {
         held,
         new Argon2Params(1024, 1, 1),
         1,
-        new Passwords.HashQueue(1, deadline),
+        new Passwords.HashQueue(1, deadline, 0),
         SecureRandom::new,
         new PrometheusRegistry(),
         nanos::get);
