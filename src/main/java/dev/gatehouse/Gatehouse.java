@@ -330,7 +330,8 @@ public final class Gatehouse implements AutoCloseable {
           "hashing.max_hash_threads",
           String.format(
               "hashing with Bouncy Castle (libargon2 not in use) keeps hashing.max_hash_threads=%d"
-                  + " × hashing.argon2_m_cost=%d KiB (%d MiB) on the heap; with %d MiB for the"
+                  + " (and one more for sign-ins from known browsers) × hashing.argon2_m_cost=%d"
+                  + " KiB (%d MiB) on the heap; with %d MiB for the"
                   + " rest that needs %d MiB of old generation, but there are %d MiB (-Xmx about"
                   + " %d MiB); raise -Xmx in GATEHOUSE_JAVA_OPTS (e.g. GATEHOUSE_JAVA_OPTS=-Xmx%dm),"
                   + " lower hashing.max_hash_threads or hashing.argon2_m_cost, or install"
