@@ -6,7 +6,10 @@ import dev.gatehouse.apikey.ApiKeys;
 import dev.gatehouse.app.AppDirectory;
 import dev.gatehouse.app.Apps;
 import dev.gatehouse.app.Policy;
+import dev.gatehouse.audit.Actor;
 import dev.gatehouse.audit.Audit;
+import dev.gatehouse.audit.AuditEntry;
+import dev.gatehouse.audit.AuditKind;
 import dev.gatehouse.client.ClientDirectory;
 import dev.gatehouse.client.Clients;
 import dev.gatehouse.config.Config;
@@ -223,7 +226,7 @@ public final class Gatehouse implements AutoCloseable {
               Policy.parse(config.forwardAuth().defaultPolicy()).orElseThrow(),
               publicUrl);
       Config.Throttle throttle = config.throttle();
-      Throttles throttles = new Throttles(throttle, clock, registry);
+      Throttles throttles = new Throttles(throttle, clock, registry, lockOuts(audit));
       ClientIps clientIps = new ClientIps(new ClientAddresses(config.server().trustedProxies()));
       HttpMetrics httpMetrics = config.metrics().enable() ? new HttpMetrics(registry) : null;
       AtomicBoolean ready = new AtomicBoolean();
@@ -310,6 +313,27 @@ public final class Gatehouse implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * Lock-outs in the audit log: the account a per-account throttle locked (never the known
+   * browser's id), or the address a per-address one did.
+   */
+  private static Throttles.LockOuts lockOuts(Audit audit) {
+    return (kind, key, wait) -> {
+      AuditEntry entry =
+          AuditEntry.of(AuditKind.LOCKED_OUT, Actor.ANONYMOUS)
+              .reason(kind)
+              .details(Map.of("wait_seconds", Math.max(1, wait.toSeconds())));
+      int slash = key.indexOf('/');
+      audit.record(
+          switch (kind) {
+            case "login_account" -> entry.subject(null, key);
+            case "login_known_browser" ->
+                entry.subject(null, slash < 0 ? key : key.substring(0, slash));
+            default -> entry.from(key, null);
+          });
+    };
   }
 
   /**

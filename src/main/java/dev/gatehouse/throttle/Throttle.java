@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * Exponential back-off for one kind of guess, keyed by who guesses (an address, an account).
@@ -38,9 +39,15 @@ public final class Throttle {
   private final Cache<String, Entry> entries;
   private final CounterDataPoint throttled;
   private final CounterDataPoint lockouts;
+  private final BiConsumer<String, Duration> lockedOut;
 
   Throttle(
-      Limits limits, InstantSource clock, CounterDataPoint throttled, CounterDataPoint lockouts) {
+      Limits limits,
+      InstantSource clock,
+      CounterDataPoint throttled,
+      CounterDataPoint lockouts,
+      BiConsumer<String, Duration> lockedOut) {
+    this.lockedOut = lockedOut;
     this.limits = limits;
     this.clock = clock;
     this.throttled = throttled;
@@ -133,11 +140,11 @@ public final class Throttle {
 
   /**
    * A failure made {@code key} wait {@code wait}. The one place a lock-out happens, for whatever
-   * must hear of it (the metric now, the audit log later).
+   * must hear of it: the metric and the audit log.
    */
-  @SuppressWarnings("unused") // key and wait: what an audit event will carry
   private void lockedOut(String key, Duration wait) {
     lockouts.inc();
+    lockedOut.accept(key, wait);
   }
 
   private long delay(int failures) {

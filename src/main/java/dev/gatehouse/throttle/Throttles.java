@@ -12,13 +12,21 @@ import java.time.InstantSource;
  * gatehouse_throttle_lockouts_total} (failures that started or lengthened a wait).
  */
 public final class Throttles {
+  /** Hears every lock-out: a failure that made its key wait (the audit log, in production). */
+  public interface LockOuts {
+    void lockedOut(String kind, String key, Duration wait);
+  }
+
   private final Config.Throttle config;
+  private final LockOuts lockOuts;
   private final InstantSource clock;
   private final Counter throttled;
   private final Counter lockouts;
 
-  public Throttles(Config.Throttle config, InstantSource clock, PrometheusRegistry registry) {
+  public Throttles(
+      Config.Throttle config, InstantSource clock, PrometheusRegistry registry, LockOuts lockOuts) {
     this.config = config;
+    this.lockOuts = lockOuts;
     this.clock = clock;
     this.throttled =
         Counter.builder()
@@ -59,6 +67,7 @@ public final class Throttles {
             config.maxTrackedKeys()),
         clock,
         throttled.labelValues(kind),
-        lockouts.labelValues(kind));
+        lockouts.labelValues(kind),
+        (key, wait) -> lockOuts.lockedOut(kind, key, wait));
   }
 }

@@ -15,7 +15,8 @@ class BackOffDoublesAndAdmitsNoRaceTest {
       new Throttles(
               new Config.Throttle(3, 3, 1000, 5, 60, 100, 365, 100),
               clock,
-              new PrometheusRegistry())
+              new PrometheusRegistry(),
+              (kind, key, wait) -> {})
           .perAddress("test");
 
   private void failOnce() {
