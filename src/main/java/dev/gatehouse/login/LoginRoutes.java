@@ -68,6 +68,7 @@ public final class LoginRoutes implements HttpService {
   private final SignInThrottle signIns;
   private final KnownBrowsers knownBrowsers;
   private final Throttle pairing;
+  private final Throttle passwordChanges;
   private final ClientIps clientIps;
   private final Pages pages = new Pages();
   private final PortalAudit audit;
@@ -103,6 +104,7 @@ public final class LoginRoutes implements HttpService {
     this.signIns = new SignInThrottle(throttles);
     this.knownBrowsers = new KnownBrowsers(knownBrowserKey, random, clock, knownBrowserLifetime);
     this.pairing = throttles.perAddress("pairing");
+    this.passwordChanges = throttles.perAccount("password_change");
   }
 
   @Override
@@ -341,16 +343,42 @@ public final class LoginRoutes implements HttpService {
    * The user's own password change: the current password is required, and every other session,
    * paired device and OAuth grant of theirs ends; this session stays.
    */
+  /**
+   * The user's own password change. Its check of the current password is throttled per account like
+   * a sign-in: a stolen session must not become a way to guess the password it lacks.
+   */
   private void changePassword(ServerRequest req, ServerResponse res) {
     Form form = Form.read(req);
     ActiveSession current = requireSession(req, form);
+    Duration wait = passwordChanges.begin(current.userId());
+    if (wait.isPositive()) {
+      String seconds = ErrorResponses.retryAfter(wait);
+      res.header(HeaderNames.RETRY_AFTER, seconds);
+      renderAccount(
+          req,
+          res,
+          Status.TOO_MANY_REQUESTS_429,
+          null,
+          "Too many wrong passwords. Try again in " + seconds + " seconds.");
+      return;
+    }
     try {
       users.changePassword(
           current.userId(), form.get("current_password"), form.get("new_password"), current.id());
     } catch (Failure.Invalid | Failure.Conflict e) {
+      if (e instanceof Failure.Invalid && "current_password".equals(e.field())) {
+        passwordChanges.fail(current.userId());
+      } else {
+        passwordChanges.pass(current.userId());
+      }
       renderAccount(req, res, Status.BAD_REQUEST_400, null, String.valueOf(e.getMessage()));
       return;
+    } catch (RuntimeException e) {
+      passwordChanges.pass(current.userId());
+      throw e;
     }
+    passwordChanges.forgive(current.userId());
+    audit.passwordChanged(req, current);
     redirect(res, "/account");
   }
 

@@ -58,6 +58,13 @@ final class PortalAudit {
             .reason("sign_in"));
   }
 
+  /** The signed-in user changed their own password; their other credentials ended with it. */
+  void passwordChanged(ServerRequest req, ActiveSession session) {
+    audit.record(
+        bySessionUser(req, AuditKind.PASSWORD_CHANGED, session)
+            .reason("changed on the account page"));
+  }
+
   void loggedOut(ServerRequest req, @Nullable ActiveSession session) {
     if (session != null) {
       audit.record(bySessionUser(req, AuditKind.LOGOUT, session).object("session", session.id()));
