@@ -130,12 +130,16 @@ cheap_hash() {
   echo "$BENCH_PASSWORD" | env "${CHEAP_ARGON2[@]}" "$JAVA" -jar "$JAR" hash-password 2>/dev/null
 }
 
-# login USERNAME [PORT]: prints the session cookie value after a real POST /login (CSRF double submit).
+# login USERNAME [PORT]: prints the session cookie value after a real sign-in, as a browser makes it:
+# the form first, for its CSRF cookie and the token bound to it, then POST /login.
 login() {
-  local csrf=bench0csrf0token0000000000000000000000000000
-  curl -s -o /dev/null -D - -H "Cookie: gh_csrf=$csrf" \
+  local base="http://127.0.0.1:${2:-$GH_PORT}" page cookie csrf
+  page=$(curl -s -D - "$base/login" | tr -d '\r')
+  cookie=$(sed -n 's/^[Ss]et-[Cc]ookie: \(gh_csrf=[^;]*\);.*/\1/p' <<<"$page" | head -1)
+  csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' <<<"$page" | head -1)
+  curl -s -o /dev/null -D - -H "Cookie: $cookie" \
     --data-urlencode "username=$1" --data-urlencode "password=$BENCH_PASSWORD" \
-    --data-urlencode "csrf=$csrf" "http://127.0.0.1:${2:-$GH_PORT}/login" |
+    --data-urlencode "csrf=$csrf" "$base/login" |
     tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: gh_session=\([^;]*\);.*/\1/p'
 }
 export -f login
