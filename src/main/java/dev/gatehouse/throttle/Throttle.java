@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Exponential back-off for one kind of guess, keyed by who guesses (an address, an account).
@@ -74,10 +75,7 @@ public final class Throttle {
         .compute(
             key,
             (k, old) -> {
-              Entry entry =
-                  old == null || now - old.lastMillis() > limits.window().toMillis()
-                      ? new Entry(0, now, 0, old == null ? 0 : old.inFlight())
-                      : old;
+              Entry entry = current(old, now, 0);
               if (entry.waitUntilMillis() > now) {
                 refusal[0] = entry.waitUntilMillis() - now;
                 return entry;
@@ -102,6 +100,19 @@ public final class Throttle {
     return Duration.ofMillis(refusal[0]);
   }
 
+  /**
+   * {@code old} while its window lasts; else a fresh entry that keeps the attempts in flight
+   * ({@code inFlightIfNew} when the key was not tracked at all, e.g. evicted meanwhile).
+   */
+  private Entry current(@Nullable Entry old, long now, int inFlightIfNew) {
+    if (old == null) {
+      return new Entry(0, now, 0, inFlightIfNew);
+    }
+    return now - old.lastMillis() > limits.window().toMillis()
+        ? new Entry(0, now, 0, old.inFlight())
+        : old;
+  }
+
   /** Ends an admitted attempt as a failure; past the free ones, it makes the key wait. */
   public void fail(String key) {
     long now = clock.millis();
@@ -111,10 +122,7 @@ public final class Throttle {
             .compute(
                 key,
                 (k, old) -> {
-                  Entry entry =
-                      old == null || now - old.lastMillis() > limits.window().toMillis()
-                          ? new Entry(0, now, 0, old == null ? 1 : old.inFlight())
-                          : old;
+                  Entry entry = current(old, now, 1);
                   int failures = entry.failures() + 1;
                   return new Entry(failures, now, now + delay(failures), entry.inFlight()).ended();
                 });
