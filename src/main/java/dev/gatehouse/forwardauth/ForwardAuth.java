@@ -41,7 +41,7 @@ final class ForwardAuth {
     if (decision instanceof Decision.SignIn && isBrowserNavigation(target.method(), headers)) {
       return Answer.redirect(signInUrl(target));
     }
-    return answer(decision);
+    return answer(decision, headers);
   }
 
   /** {@code GET /api/authz/auth-request}: nginx. */
@@ -81,12 +81,14 @@ final class ForwardAuth {
       // for its error_page redirect, so a query string in the original URL survives the sign-in.
       return Answer.signIn(signInUrl(target));
     }
-    return answer(decision);
+    return answer(decision, headers);
   }
 
-  private static Answer answer(Decision decision) {
+  private static Answer answer(Decision decision, RequestHeaders headers) {
     return switch (decision) {
-      case Decision.Allow allow -> Answer.allow(allow.principal());
+      case Decision.Allow allow ->
+          Answer.allow(
+              allow.principal(), Cookies.withoutGatehouses(headers.get(ProxyHeader.COOKIE)));
       case Decision.SignIn signIn -> Answer.SIGN_IN;
       case Decision.Deny deny -> Answer.FORBIDDEN;
       case Decision.BadRequest bad -> Answer.badRequest(bad.reason());

@@ -177,7 +177,7 @@ public final class ForwardAuthListener implements AutoCloseable {
       String path = path(request);
       Function<RequestHeaders, Answer> protocol = route(request.method(), path);
       if (protocol == null) {
-        reply(ctx, new Answer(404, null, null, "not found"), HttpUtil.isKeepAlive(request));
+        reply(ctx, Answer.notFound(), HttpUtil.isKeepAlive(request));
         return;
       }
       long start = System.nanoTime();
@@ -214,6 +214,9 @@ public final class ForwardAuthListener implements AutoCloseable {
       if (answer.status() == 200) {
         for (AsciiString[] header : identityHeaders.of(answer.principal())) {
           headers.set(header[0], header[1]);
+        }
+        if (answer.cookie() != null) {
+          headers.set(HttpHeaderNames.COOKIE, answer.cookie());
         }
       }
       if (answer.location() != null) {

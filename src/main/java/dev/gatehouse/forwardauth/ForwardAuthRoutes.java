@@ -54,6 +54,9 @@ public final class ForwardAuthRoutes implements HttpService {
       for (Header header : identityHeaders.of(answer.principal())) {
         res.header(header);
       }
+      if (answer.cookie() != null) {
+        res.header(HeaderNames.COOKIE, answer.cookie());
+      }
     }
     if (answer.location() != null) {
       res.header(HeaderNames.LOCATION, answer.location());

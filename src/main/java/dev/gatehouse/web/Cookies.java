@@ -57,6 +57,29 @@ public final class Cookies {
   }
 
   /**
+   * {@code header} without Gatehouse's cookies ({@code gh_*}, {@code __Host-gh_*}): what an app may
+   * see. Null when nothing is left. The header itself when it holds none of them, so the common
+   * request allocates nothing.
+   */
+  public static @Nullable String withoutGatehouses(@Nullable String header) {
+    if (header == null || !header.contains("gh_")) {
+      return header == null || header.isBlank() ? null : header;
+    }
+    StringBuilder kept = new StringBuilder(header.length());
+    for (String pair : header.split(";")) {
+      String cookie = pair.strip();
+      if (cookie.isEmpty() || cookie.startsWith("gh_") || cookie.startsWith("__Host-gh_")) {
+        continue;
+      }
+      if (!kept.isEmpty()) {
+        kept.append("; ");
+      }
+      kept.append(cookie);
+    }
+    return kept.isEmpty() ? null : kept.toString();
+  }
+
+  /**
    * The value of cookie {@code name} in a Cookie header, or null. A plain scan: this runs on every
    * forward-auth request and allocates only the value it returns.
    */
