@@ -121,13 +121,7 @@ class AccessTokensOpenOnlyAppsThatAcceptTheirClientTest {
     JsonNode start =
         json(
             device.post("/oidc/device_authorization", Map.of("client_id", client, "scope", scope)));
-    Browser user = new Browser(gh.uri("/"));
-    HttpResponse<String> toLogin =
-        user.get("/oidc/device?user_code=" + start.get("user_code").asText());
-    HttpResponse<String> back = user.signIn(Browser.location(toLogin), "alice", Provider.PASSWORD);
-    Map<String, String> form = Browser.hiddenFields(user.get(Browser.location(back)).body());
-    form.put("decision", "allow");
-    user.post("/oidc/device", form);
+    Provider.decideDeviceCode(gh, start.get("user_code").asText(), "allow");
     JsonNode tokens =
         json(
             device.post(

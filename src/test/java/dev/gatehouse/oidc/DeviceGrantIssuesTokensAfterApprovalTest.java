@@ -76,14 +76,7 @@ class DeviceGrantIssuesTokensAfterApprovalTest {
               + "\"scopes\":[\"openid\"]}");
       Browser device = new Browser(gh.uri("/"));
       JsonNode start = json(device.post("/oidc/device_authorization", Map.of("client_id", "tv")));
-      Browser user = new Browser(gh.uri("/"));
-      HttpResponse<String> toLogin =
-          user.get("/oidc/device?user_code=" + start.get("user_code").asText());
-      HttpResponse<String> back =
-          user.signIn(Browser.location(toLogin), "alice", Provider.PASSWORD);
-      Map<String, String> form = Browser.hiddenFields(user.get(Browser.location(back)).body());
-      form.put("decision", "deny");
-      user.post("/oidc/device", form);
+      Provider.decideDeviceCode(gh, start.get("user_code").asText(), "deny");
       JsonNode answer =
           json(
               device.post(

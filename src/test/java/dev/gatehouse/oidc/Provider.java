@@ -68,6 +68,20 @@ final class Provider {
     return Browser.query(location).get("code");
   }
 
+  /**
+   * Alice, in a browser of her own, signs in through the portal from the device page and answers
+   * {@code decision} ({@code allow} or {@code deny}) for {@code userCode}; the answer page.
+   */
+  static java.net.http.HttpResponse<String> decideDeviceCode(
+      TestGatehouse gh, String userCode, String decision) {
+    Browser user = new Browser(gh.uri("/"));
+    var toLogin = user.get("/oidc/device?user_code=" + userCode);
+    var back = user.signIn(Browser.location(toLogin), "alice", PASSWORD);
+    Map<String, String> form = Browser.hiddenFields(user.get(Browser.location(back)).body());
+    form.put("decision", decision);
+    return user.post("/oidc/device", form);
+  }
+
   /** Creates a client from JSON and returns the response (with client_secret when confidential). */
   static JsonNode client(TestGatehouse gh, String json) {
     var created = gh.post("/api/admin/clients", json);
