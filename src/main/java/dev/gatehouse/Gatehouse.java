@@ -19,11 +19,10 @@ import dev.gatehouse.crypto.Passwords;
 import dev.gatehouse.crypto.Secrets;
 import dev.gatehouse.device.Devices;
 import dev.gatehouse.event.Events;
-import dev.gatehouse.forwardauth.ForwardAuthListener;
 import dev.gatehouse.forwardauth.Gateway;
 import dev.gatehouse.login.LoginRoutes;
 import dev.gatehouse.metrics.HttpMetrics;
-import dev.gatehouse.metrics.MetricsServer;
+import dev.gatehouse.metrics.MetricsRoutes;
 import dev.gatehouse.net.ClientAddresses;
 import dev.gatehouse.oidc.OidcRoutes;
 import dev.gatehouse.session.SessionPolicy;
@@ -40,8 +39,8 @@ import dev.gatehouse.web.ClientIps;
 import dev.gatehouse.web.Cookies;
 import dev.gatehouse.web.Csrf;
 import dev.gatehouse.web.HealthRoutes;
-import dev.gatehouse.web.WebServerFactory;
-import io.helidon.webserver.WebServer;
+import dev.gatehouse.web.HttpStack;
+import dev.gatehouse.web.Routing;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -56,7 +55,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The composition root: config → store → in-memory state → features → routes, wired by
@@ -79,9 +77,10 @@ public final class Gatehouse implements AutoCloseable {
   private final Store store;
   private final Events events;
   private final Audit audit;
-  private final WebServer server;
-  private final MetricsServer metricsServer;
-  private final @Nullable ForwardAuthListener forwardAuthListener;
+  private final HttpStack http;
+  private final int port;
+  private final int metricsPort;
+  private final int forwardAuthPort;
   private final Background background;
   private final AtomicBoolean ready;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -90,17 +89,17 @@ public final class Gatehouse implements AutoCloseable {
       Store store,
       Events events,
       Audit audit,
-      WebServer server,
-      MetricsServer metricsServer,
-      @Nullable ForwardAuthListener forwardAuthListener,
+      HttpStack http,
+      int[] ports,
       Background background,
       AtomicBoolean ready) {
     this.store = store;
     this.events = events;
     this.audit = audit;
-    this.server = server;
-    this.metricsServer = metricsServer;
-    this.forwardAuthListener = forwardAuthListener;
+    this.http = http;
+    this.port = ports[0];
+    this.forwardAuthPort = ports[1];
+    this.metricsPort = ports[2];
     this.background = background;
     this.ready = ready;
   }
@@ -205,7 +204,6 @@ public final class Gatehouse implements AutoCloseable {
                   (tx, user, kept) -> devices.endIn(tx, user),
                   (tx, user, kept) -> grants.endIn(tx, user)));
       directory.load(users.all());
-      Background background = new Background(sessions, devices, audit, sessionPolicy.flushEvery());
       Cookies cookies =
           new Cookies(sessionConfig.cookieDomain(), "https".equals(publicUrl.getScheme()));
       Csrf csrf =
@@ -227,88 +225,94 @@ public final class Gatehouse implements AutoCloseable {
               publicUrl);
       Config.Throttle throttle = config.throttle();
       Throttles throttles = new Throttles(throttle, clock, registry, lockOuts(audit));
-      ClientIps clientIps = new ClientIps(new ClientAddresses(config.server().trustedProxies()));
+      ClientAddresses clientAddresses = new ClientAddresses(config.server().trustedProxies());
+      ClientIps clientIps = new ClientIps(clientAddresses);
       HttpMetrics httpMetrics = config.metrics().enable() ? new HttpMetrics(registry) : null;
       AtomicBoolean ready = new AtomicBoolean();
-      WebServer server =
-          WebServerFactory.create(
-              config.server(),
-              httpMetrics,
-              List.of(
-                  new HealthRoutes(ready::get),
-                  gateway.routes(),
-                  new LoginRoutes(
-                      users,
-                      directory,
-                      sessions,
-                      devices,
-                      appDirectory,
-                      csrf,
-                      cookies,
-                      sessionPolicy,
-                      publicUrl,
-                      audit,
-                      throttles,
-                      clientIps,
-                      keyEncryption.macKey("known-browser"),
-                      Duration.ofDays(throttle.knownBrowserDays()),
-                      random,
-                      clock),
-                  new OidcRoutes(
-                      signingKeys,
-                      grants,
-                      clientDirectory,
-                      directory,
-                      sessions,
-                      csrf,
-                      keyEncryption.macKey("gatehouse login mark v1"),
-                      cookies,
-                      publicUrl,
-                      clock,
-                      throttles,
-                      clientIps,
-                      throttle.deviceCodesPerClient(),
-                      config.oidc().maxJtisPerClient()),
-                  new OpenApiRoutes(config.server().swaggerUiEnable()),
-                  new AdminRoutes(
-                      users,
-                      groups,
-                      apps,
-                      clients,
-                      apiKeys,
-                      devices,
-                      signingKeys,
-                      audit,
-                      throttles,
-                      clientIps)));
-      MetricsServer metricsServer = MetricsServer.start(config.metrics(), registry);
-      ForwardAuthListener forwardAuthListener;
+      HttpStack http = HttpStack.create(config.server(), clientAddresses, registry);
+      Background background = null;
       try {
-        forwardAuthListener =
-            config
-                .forwardAuth()
-                .listen()
-                .map(
-                    a ->
-                        gateway.listen(
-                            a, config.forwardAuth().effectiveListenThreads(), httpMetrics))
-                .orElse(null);
-        server.start();
+        Routing main = http.routing(config.server().strictTransportSecurity(), httpMetrics);
+        new HealthRoutes(ready::get).register(main);
+        gateway.routes().register(main);
+        new LoginRoutes(
+                users,
+                directory,
+                sessions,
+                devices,
+                appDirectory,
+                csrf,
+                cookies,
+                sessionPolicy,
+                publicUrl,
+                audit,
+                throttles,
+                clientIps,
+                keyEncryption.macKey("known-browser"),
+                Duration.ofDays(throttle.knownBrowserDays()),
+                random,
+                clock)
+            .register(main);
+        new OidcRoutes(
+                signingKeys,
+                grants,
+                clientDirectory,
+                directory,
+                sessions,
+                csrf,
+                keyEncryption.macKey("gatehouse login mark v1"),
+                cookies,
+                publicUrl,
+                clock,
+                throttles,
+                clientIps,
+                throttle.deviceCodesPerClient(),
+                config.oidc().maxJtisPerClient())
+            .register(main);
+        new OpenApiRoutes(config.server().swaggerUiEnable()).register(main);
+        new AdminRoutes(
+                users,
+                groups,
+                apps,
+                clients,
+                apiKeys,
+                devices,
+                signingKeys,
+                audit,
+                throttles,
+                clientIps)
+            .register(main);
+        int[] ports = {-1, -1, -1};
+        ports[0] = http.listen("the portal and APIs", config.server().listen(), main);
+        if (config.forwardAuth().listen().isPresent()) {
+          Routing forwardAuth = http.routing(null, httpMetrics);
+          gateway.routes().register(forwardAuth);
+          ports[1] = http.listen("forward-auth", config.forwardAuth().listen().get(), forwardAuth);
+        }
+        if (config.metrics().enable()) {
+          Routing metrics = http.routing(null, null);
+          metrics.get("/metrics", new MetricsRoutes(registry)::scrape);
+          ports[2] = http.listen("metrics", config.metrics().listen(), metrics);
+        }
+        background = new Background(sessions, devices, audit, sessionPolicy.flushEvery());
+        ready.set(true);
+        LOG.info(
+            () ->
+                String.format(
+                    "Gatehouse ready on http://%s:%d in %d ms (argon2: %s)",
+                    config.server().listen().host(),
+                    ports[0],
+                    (System.nanoTime() - started) / 1_000_000,
+                    passwords.implementation()));
+        return new Gatehouse(store, events, audit, http, ports, background, ready);
       } catch (RuntimeException e) {
-        metricsServer.close();
+        // Whatever was opened closes, in reverse order: no port stays bound, no job runs on.
+        if (background != null) {
+          background.close();
+        }
+        http.close();
         throw e;
       }
-      ready.set(true);
-      LOG.info(
-          () ->
-              String.format(
-                  "Gatehouse ready on http://%s:%d in %d ms (argon2: %s)",
-                  config.server().listen().host(),
-                  server.port(),
-                  (System.nanoTime() - started) / 1_000_000,
-                  passwords.implementation()));
-      return new Gatehouse(
-          store, events, audit, server, metricsServer, forwardAuthListener, background, ready);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -387,16 +391,22 @@ public final class Gatehouse implements AutoCloseable {
 
   /** The port the public listener is bound to. */
   public int port() {
-    return server.port();
+    return port;
   }
 
+  /** The port of {@code [metrics] listen}, or -1 when metrics are off. */
   public int metricsPort() {
-    return metricsServer.port();
+    return metricsPort;
   }
 
   /** The port of {@code [forward_auth] listen}, or -1 when it is not configured. */
   public int forwardAuthPort() {
-    return forwardAuthListener == null ? -1 : forwardAuthListener.port();
+    return forwardAuthPort;
+  }
+
+  /** Times an event loop was held past {@code [server] max_event_loop_block_ms} (tests: none). */
+  public long blockedEventLoops() {
+    return http.blockedLoops();
   }
 
   public Store store() {
@@ -418,11 +428,7 @@ public final class Gatehouse implements AutoCloseable {
       return;
     }
     ready.set(false);
-    if (forwardAuthListener != null) {
-      forwardAuthListener.close();
-    }
-    server.stop();
-    metricsServer.close();
+    http.close();
     background.close();
     store.close();
     LOG.info("Gatehouse stopped");

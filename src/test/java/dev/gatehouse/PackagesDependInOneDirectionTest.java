@@ -139,7 +139,7 @@ class PackagesDependInOneDirectionTest {
         .resideInAnyPackage(packagesOf(Layer.DOMAIN))
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(ROOT + ".web..", "io.helidon..")
+        .resideInAnyPackage(ROOT + ".web..", "io.vertx..", "io.netty..")
         .check(classes);
   }
 

@@ -5,11 +5,9 @@ import dev.gatehouse.apikey.ApiKeys;
 import dev.gatehouse.failure.Failure;
 import dev.gatehouse.throttle.Throttle;
 import dev.gatehouse.web.ClientIps;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
-import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.gatehouse.web.Http;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -18,7 +16,10 @@ import java.util.Optional;
  * address: a throttled address gets 429 before its key is looked at, right or wrong. The key is
  * left in the request's context: the audit log names it as the actor of every change.
  */
-final class AdminAuth implements Handler {
+final class AdminAuth {
+  /** Where the authenticated key is kept in the routing context. */
+  static final String KEY = "gatehouse.apiKey";
+
   private final ApiKeys apiKeys;
   private final Throttle guesses;
   private final ClientIps clientIps;
@@ -29,13 +30,13 @@ final class AdminAuth implements Handler {
     this.guesses = guesses;
   }
 
-  @Override
-  public void handle(ServerRequest req, ServerResponse res) {
-    String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+  /** Authenticates the request's API key and keeps it under {@link #KEY}; throws otherwise. */
+  void check(RoutingContext ctx) {
+    String header = Http.header(ctx, "Authorization", "");
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new Failure.Unauthenticated("an API key is required: Authorization: Bearer <key>");
     }
-    String address = clientIps.of(req);
+    String address = clientIps.of(ctx);
     Duration wait = guesses.begin(address);
     if (wait.isPositive()) {
       throw new Failure.Throttled("too many wrong API keys from this address; try later", wait);
@@ -53,12 +54,11 @@ final class AdminAuth implements Handler {
     }
     guesses.pass(address);
     ApiKey key = found.get();
-    Method method = req.prologue().method();
-    boolean reading = method.equals(Method.GET) || method.equals(Method.HEAD);
+    HttpMethod method = ctx.request().method();
+    boolean reading = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
     if (!reading && key.role() != ApiKey.Role.admin) {
       throw new Failure.Forbidden("this API key may only read");
     }
-    req.context().register(key);
-    res.next();
+    ctx.put(KEY, key);
   }
 }

@@ -31,15 +31,12 @@ import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserPatch;
 import dev.gatehouse.user.Users;
 import dev.gatehouse.web.ClientIps;
+import dev.gatehouse.web.Http;
 import dev.gatehouse.web.Json;
 import dev.gatehouse.web.Page;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.gatehouse.web.Routing;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -65,53 +62,53 @@ import org.jspecify.annotations.Nullable;
  * change that did happen). A change that fails, validation included, records nothing. Signing-key
  * rotation is the exception: its event commits in the same transaction as the keys.
  */
-public final class AdminRoutes implements HttpService {
+public final class AdminRoutes {
   /** A handler that runs on the {@link AdminRoutes} it is registered for. */
   @FunctionalInterface
   interface Action {
-    void handle(AdminRoutes routes, ServerRequest req, ServerResponse res);
+    void handle(AdminRoutes routes, RoutingContext ctx);
   }
 
-  /** One route of the admin API. */
-  record Route(Method method, String path, Action action) {}
+  /** One route of the admin API; {@code path} as the OpenAPI document writes it. */
+  record Route(HttpMethod method, String path, Action action) {}
 
   static final List<Route> ROUTES =
       List.of(
-          new Route(Method.POST, "/api/admin/users", AdminRoutes::createUser),
-          new Route(Method.GET, "/api/admin/users", AdminRoutes::listUsers),
-          new Route(Method.GET, "/api/admin/users/{id}", AdminRoutes::getUser),
-          new Route(Method.PATCH, "/api/admin/users/{id}", AdminRoutes::updateUser),
-          new Route(Method.DELETE, "/api/admin/users/{id}", AdminRoutes::deleteUser),
-          new Route(Method.POST, "/api/admin/groups", AdminRoutes::createGroup),
-          new Route(Method.GET, "/api/admin/groups", AdminRoutes::listGroups),
-          new Route(Method.GET, "/api/admin/groups/{name}", AdminRoutes::getGroup),
-          new Route(Method.DELETE, "/api/admin/groups/{name}", AdminRoutes::deleteGroup),
-          new Route(Method.POST, "/api/admin/groups/{name}/members", AdminRoutes::addMember),
+          new Route(HttpMethod.POST, "/api/admin/users", AdminRoutes::createUser),
+          new Route(HttpMethod.GET, "/api/admin/users", AdminRoutes::listUsers),
+          new Route(HttpMethod.GET, "/api/admin/users/{id}", AdminRoutes::getUser),
+          new Route(HttpMethod.PATCH, "/api/admin/users/{id}", AdminRoutes::updateUser),
+          new Route(HttpMethod.DELETE, "/api/admin/users/{id}", AdminRoutes::deleteUser),
+          new Route(HttpMethod.POST, "/api/admin/groups", AdminRoutes::createGroup),
+          new Route(HttpMethod.GET, "/api/admin/groups", AdminRoutes::listGroups),
+          new Route(HttpMethod.GET, "/api/admin/groups/{name}", AdminRoutes::getGroup),
+          new Route(HttpMethod.DELETE, "/api/admin/groups/{name}", AdminRoutes::deleteGroup),
+          new Route(HttpMethod.POST, "/api/admin/groups/{name}/members", AdminRoutes::addMember),
           new Route(
-              Method.DELETE,
+              HttpMethod.DELETE,
               "/api/admin/groups/{name}/members/{username}",
               AdminRoutes::removeMember),
-          new Route(Method.POST, "/api/admin/apps", AdminRoutes::createApp),
-          new Route(Method.GET, "/api/admin/apps", AdminRoutes::listApps),
-          new Route(Method.GET, "/api/admin/apps/{id}", AdminRoutes::getApp),
-          new Route(Method.PATCH, "/api/admin/apps/{id}", AdminRoutes::updateApp),
-          new Route(Method.DELETE, "/api/admin/apps/{id}", AdminRoutes::deleteApp),
-          new Route(Method.POST, "/api/admin/clients", AdminRoutes::createClient),
-          new Route(Method.GET, "/api/admin/clients", AdminRoutes::listClients),
-          new Route(Method.GET, "/api/admin/clients/{client_id}", AdminRoutes::getClient),
-          new Route(Method.PATCH, "/api/admin/clients/{client_id}", AdminRoutes::updateClient),
+          new Route(HttpMethod.POST, "/api/admin/apps", AdminRoutes::createApp),
+          new Route(HttpMethod.GET, "/api/admin/apps", AdminRoutes::listApps),
+          new Route(HttpMethod.GET, "/api/admin/apps/{id}", AdminRoutes::getApp),
+          new Route(HttpMethod.PATCH, "/api/admin/apps/{id}", AdminRoutes::updateApp),
+          new Route(HttpMethod.DELETE, "/api/admin/apps/{id}", AdminRoutes::deleteApp),
+          new Route(HttpMethod.POST, "/api/admin/clients", AdminRoutes::createClient),
+          new Route(HttpMethod.GET, "/api/admin/clients", AdminRoutes::listClients),
+          new Route(HttpMethod.GET, "/api/admin/clients/{client_id}", AdminRoutes::getClient),
+          new Route(HttpMethod.PATCH, "/api/admin/clients/{client_id}", AdminRoutes::updateClient),
           new Route(
-              Method.POST, "/api/admin/clients/{client_id}/secret", AdminRoutes::rotateSecret),
-          new Route(Method.DELETE, "/api/admin/clients/{client_id}", AdminRoutes::deleteClient),
-          new Route(Method.POST, "/api/admin/api-keys", AdminRoutes::createApiKey),
-          new Route(Method.GET, "/api/admin/api-keys", AdminRoutes::listApiKeys),
-          new Route(Method.GET, "/api/admin/api-keys/{id}", AdminRoutes::getApiKey),
-          new Route(Method.DELETE, "/api/admin/api-keys/{id}", AdminRoutes::deleteApiKey),
-          new Route(Method.GET, "/api/admin/devices", AdminRoutes::listDevices),
-          new Route(Method.DELETE, "/api/admin/devices/{id}", AdminRoutes::revokeDevice),
-          new Route(Method.GET, "/api/admin/keys", AdminRoutes::listKeys),
-          new Route(Method.POST, "/api/admin/keys/rotate", AdminRoutes::rotateKeys),
-          new Route(Method.GET, "/api/admin/audit", AdminRoutes::listAudit));
+              HttpMethod.POST, "/api/admin/clients/{client_id}/secret", AdminRoutes::rotateSecret),
+          new Route(HttpMethod.DELETE, "/api/admin/clients/{client_id}", AdminRoutes::deleteClient),
+          new Route(HttpMethod.POST, "/api/admin/api-keys", AdminRoutes::createApiKey),
+          new Route(HttpMethod.GET, "/api/admin/api-keys", AdminRoutes::listApiKeys),
+          new Route(HttpMethod.GET, "/api/admin/api-keys/{id}", AdminRoutes::getApiKey),
+          new Route(HttpMethod.DELETE, "/api/admin/api-keys/{id}", AdminRoutes::deleteApiKey),
+          new Route(HttpMethod.GET, "/api/admin/devices", AdminRoutes::listDevices),
+          new Route(HttpMethod.DELETE, "/api/admin/devices/{id}", AdminRoutes::revokeDevice),
+          new Route(HttpMethod.GET, "/api/admin/keys", AdminRoutes::listKeys),
+          new Route(HttpMethod.POST, "/api/admin/keys/rotate", AdminRoutes::rotateKeys),
+          new Route(HttpMethod.GET, "/api/admin/audit", AdminRoutes::listAudit));
 
   private final Users users;
   private final Groups groups;
@@ -147,33 +144,52 @@ public final class AdminRoutes implements HttpService {
     this.keyGuesses = throttles.perAddress("api_key");
   }
 
-  @Override
-  public void routing(HttpRules rules) {
+  /**
+   * Every route on a virtual thread, behind the API key check; an unknown path under {@code
+   * /api/admin} is checked too, so that it tells nothing to a caller without a key.
+   */
+  public void register(Routing routing) {
     AdminAuth auth = new AdminAuth(apiKeys, keyGuesses, clientIps);
-    rules.any("/api/admin", auth).any("/api/admin/*", auth);
     for (Route route : ROUTES) {
-      rules.route(
-          route.method(), route.path(), (req, res) -> route.action().handle(this, req, res));
+      routing.blocking(
+          route.method(),
+          route.path().replaceAll("\\{(\\w+)}", ":$1"),
+          ctx -> {
+            auth.check(ctx);
+            route.action().handle(this, ctx);
+          });
+    }
+    for (HttpMethod method :
+        List.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PATCH, HttpMethod.DELETE)) {
+      for (String path : List.of("/api/admin", "/api/admin/*")) {
+        routing.blocking(
+            method,
+            path,
+            ctx -> {
+              auth.check(ctx);
+              throw new Failure.NotFound("no such admin resource");
+            });
+      }
     }
   }
 
-  private void createUser(ServerRequest req, ServerResponse res) {
-    User user = users.create(Json.read(req, NewUser.class));
-    changed(req, "create", "user", user.id(), null, user, user.id(), user.username());
-    created(res, user);
+  private void createUser(RoutingContext ctx) {
+    User user = users.create(Json.read(ctx, NewUser.class));
+    changed(ctx, "create", "user", user.id(), null, user, user.id(), user.username());
+    created(ctx, user);
   }
 
   /** {@code ?username=} narrows the list to that user (or none), as the contract asks. */
-  private void listUsers(ServerRequest req, ServerResponse res) {
-    var username = req.query().first("username");
-    if (username.isEmpty()) {
-      page(req, res, users::list);
+  private void listUsers(RoutingContext ctx) {
+    String username = ctx.queryParams().get("username");
+    if (username == null) {
+      page(ctx, users::list);
       return;
     }
-    Page.Window window = Page.window(req);
-    List<User> found = users.findByUsername(username.get()).stream().toList();
+    Page.Window window = Page.window(ctx);
+    List<User> found = users.findByUsername(username).stream().toList();
     ok(
-        res,
+        ctx,
         new Page<>(
             found.stream().skip(window.offset()).limit(window.limit()).toList(),
             found.size(),
@@ -181,173 +197,173 @@ public final class AdminRoutes implements HttpService {
             window.offset()));
   }
 
-  private void getUser(ServerRequest req, ServerResponse res) {
-    ok(res, users.get(param(req, "id")));
+  private void getUser(RoutingContext ctx) {
+    ok(ctx, users.get(param(ctx, "id")));
   }
 
-  private void updateUser(ServerRequest req, ServerResponse res) {
-    Json.Patch<UserPatch> patch = Json.readPatch(req, UserPatch.class);
-    User before = users.get(param(req, "id"));
+  private void updateUser(RoutingContext ctx) {
+    Json.Patch<UserPatch> patch = Json.readPatch(ctx, UserPatch.class);
+    User before = users.get(param(ctx, "id"));
     User after = users.update(before.id(), patch.value(), patch.nulls());
-    changed(req, "update", "user", after.id(), before, after, after.id(), after.username());
+    changed(ctx, "update", "user", after.id(), before, after, after.id(), after.username());
     if (patch.value().password() != null) {
       audit.recordNow(
-          by(req, AuditKind.PASSWORD_CHANGED)
+          by(ctx, AuditKind.PASSWORD_CHANGED)
               .subject(after.id(), after.username())
               .object("user", after.id())
               .reason("set through the admin API"));
     }
-    ok(res, after);
+    ok(ctx, after);
   }
 
-  private void deleteUser(ServerRequest req, ServerResponse res) {
-    User before = users.get(param(req, "id"));
+  private void deleteUser(RoutingContext ctx) {
+    User before = users.get(param(ctx, "id"));
     users.delete(before.id());
-    changed(req, "delete", "user", before.id(), before, null, before.id(), before.username());
-    noContent(res);
+    changed(ctx, "delete", "user", before.id(), before, null, before.id(), before.username());
+    noContent(ctx);
   }
 
-  private void createGroup(ServerRequest req, ServerResponse res) {
-    Group group = groups.create(required("name", Json.read(req, Bodies.GroupBody.class).name()));
-    changed(req, "create", "group", group.name(), null, group, null, null);
-    created(res, group);
+  private void createGroup(RoutingContext ctx) {
+    Group group = groups.create(required("name", Json.read(ctx, Bodies.GroupBody.class).name()));
+    changed(ctx, "create", "group", group.name(), null, group, null, null);
+    created(ctx, group);
   }
 
-  private void listGroups(ServerRequest req, ServerResponse res) {
-    page(req, res, groups::list);
+  private void listGroups(RoutingContext ctx) {
+    page(ctx, groups::list);
   }
 
-  private void getGroup(ServerRequest req, ServerResponse res) {
-    ok(res, groups.get(param(req, "name")));
+  private void getGroup(RoutingContext ctx) {
+    ok(ctx, groups.get(param(ctx, "name")));
   }
 
-  private void deleteGroup(ServerRequest req, ServerResponse res) {
-    Group before = groups.get(param(req, "name"));
+  private void deleteGroup(RoutingContext ctx) {
+    Group before = groups.get(param(ctx, "name"));
     groups.delete(before.name());
-    changed(req, "delete", "group", before.name(), before, null, null, null);
-    noContent(res);
+    changed(ctx, "delete", "group", before.name(), before, null, null, null);
+    noContent(ctx);
   }
 
-  private void addMember(ServerRequest req, ServerResponse res) {
-    String group = param(req, "name");
-    String username = required("username", Json.read(req, Bodies.MemberBody.class).username());
+  private void addMember(RoutingContext ctx) {
+    String group = param(ctx, "name");
+    String username = required("username", Json.read(ctx, Bodies.MemberBody.class).username());
     groups.addMember(group, username);
     Group after = groups.get(group);
-    changed(req, "add_member", "group", group, null, Map.of("member", username), null, username);
-    created(res, after);
+    changed(ctx, "add_member", "group", group, null, Map.of("member", username), null, username);
+    created(ctx, after);
   }
 
-  private void removeMember(ServerRequest req, ServerResponse res) {
-    String group = param(req, "name");
-    String username = param(req, "username");
+  private void removeMember(RoutingContext ctx) {
+    String group = param(ctx, "name");
+    String username = param(ctx, "username");
     groups.removeMember(group, username);
-    changed(req, "remove_member", "group", group, Map.of("member", username), null, null, username);
-    noContent(res);
+    changed(ctx, "remove_member", "group", group, Map.of("member", username), null, null, username);
+    noContent(ctx);
   }
 
-  private void createApp(ServerRequest req, ServerResponse res) {
-    App app = apps.create(Json.read(req, AppRequest.class));
-    changed(req, "create", "app", app.id(), null, app, null, null);
-    created(res, app);
+  private void createApp(RoutingContext ctx) {
+    App app = apps.create(Json.read(ctx, AppRequest.class));
+    changed(ctx, "create", "app", app.id(), null, app, null, null);
+    created(ctx, app);
   }
 
-  private void listApps(ServerRequest req, ServerResponse res) {
-    page(req, res, apps::list);
+  private void listApps(RoutingContext ctx) {
+    page(ctx, apps::list);
   }
 
-  private void getApp(ServerRequest req, ServerResponse res) {
-    ok(res, apps.get(param(req, "id")));
+  private void getApp(RoutingContext ctx) {
+    ok(ctx, apps.get(param(ctx, "id")));
   }
 
-  private void updateApp(ServerRequest req, ServerResponse res) {
-    AppRequest request = Json.read(req, AppRequest.class);
-    App before = apps.get(param(req, "id"));
+  private void updateApp(RoutingContext ctx) {
+    AppRequest request = Json.read(ctx, AppRequest.class);
+    App before = apps.get(param(ctx, "id"));
     App after = apps.update(before.id(), request);
-    changed(req, "update", "app", after.id(), before, after, null, null);
-    ok(res, after);
+    changed(ctx, "update", "app", after.id(), before, after, null, null);
+    ok(ctx, after);
   }
 
-  private void deleteApp(ServerRequest req, ServerResponse res) {
-    App before = apps.get(param(req, "id"));
+  private void deleteApp(RoutingContext ctx) {
+    App before = apps.get(param(ctx, "id"));
     apps.delete(before.id());
-    changed(req, "delete", "app", before.id(), before, null, null, null);
-    noContent(res);
+    changed(ctx, "delete", "app", before.id(), before, null, null, null);
+    noContent(ctx);
   }
 
-  private void createClient(ServerRequest req, ServerResponse res) {
-    CreatedClient client = clients.create(Json.read(req, ClientRequest.class));
-    changed(req, "create", "client", client.client().clientId(), null, client.client(), null, null);
-    created(res, client);
+  private void createClient(RoutingContext ctx) {
+    CreatedClient client = clients.create(Json.read(ctx, ClientRequest.class));
+    changed(ctx, "create", "client", client.client().clientId(), null, client.client(), null, null);
+    created(ctx, client);
   }
 
-  private void listClients(ServerRequest req, ServerResponse res) {
-    page(req, res, clients::list);
+  private void listClients(RoutingContext ctx) {
+    page(ctx, clients::list);
   }
 
-  private void getClient(ServerRequest req, ServerResponse res) {
-    ok(res, clients.get(param(req, "client_id")));
+  private void getClient(RoutingContext ctx) {
+    ok(ctx, clients.get(param(ctx, "client_id")));
   }
 
-  private void updateClient(ServerRequest req, ServerResponse res) {
-    ClientRequest request = Json.read(req, ClientRequest.class);
-    Client before = clients.get(param(req, "client_id"));
+  private void updateClient(RoutingContext ctx) {
+    ClientRequest request = Json.read(ctx, ClientRequest.class);
+    Client before = clients.get(param(ctx, "client_id"));
     Client after = clients.update(before.clientId(), request);
-    changed(req, "update", "client", after.clientId(), before, after, null, null);
-    ok(res, after);
+    changed(ctx, "update", "client", after.clientId(), before, after, null, null);
+    ok(ctx, after);
   }
 
-  private void rotateSecret(ServerRequest req, ServerResponse res) {
-    CreatedClient rotated = clients.rotateSecret(param(req, "client_id"));
+  private void rotateSecret(RoutingContext ctx) {
+    CreatedClient rotated = clients.rotateSecret(param(ctx, "client_id"));
     audit.recordNow(
-        by(req, AuditKind.CLIENT_SECRET_ROTATED).object("client", rotated.client().clientId()));
-    ok(res, rotated);
+        by(ctx, AuditKind.CLIENT_SECRET_ROTATED).object("client", rotated.client().clientId()));
+    ok(ctx, rotated);
   }
 
-  private void deleteClient(ServerRequest req, ServerResponse res) {
-    Client before = clients.get(param(req, "client_id"));
+  private void deleteClient(RoutingContext ctx) {
+    Client before = clients.get(param(ctx, "client_id"));
     clients.delete(before.clientId());
-    changed(req, "delete", "client", before.clientId(), before, null, null, null);
-    noContent(res);
+    changed(ctx, "delete", "client", before.clientId(), before, null, null, null);
+    noContent(ctx);
   }
 
-  private void createApiKey(ServerRequest req, ServerResponse res) {
-    Bodies.ApiKeyBody body = Json.read(req, Bodies.ApiKeyBody.class);
+  private void createApiKey(RoutingContext ctx) {
+    Bodies.ApiKeyBody body = Json.read(ctx, Bodies.ApiKeyBody.class);
     CreatedApiKey key = apiKeys.create(body.name(), body.role(), body.expiresAt());
-    changed(req, "create", "api_key", key.key().id(), null, key.key(), null, null);
-    created(res, key);
+    changed(ctx, "create", "api_key", key.key().id(), null, key.key(), null, null);
+    created(ctx, key);
   }
 
-  private void listApiKeys(ServerRequest req, ServerResponse res) {
-    page(req, res, apiKeys::list);
+  private void listApiKeys(RoutingContext ctx) {
+    page(ctx, apiKeys::list);
   }
 
-  private void getApiKey(ServerRequest req, ServerResponse res) {
-    ok(res, apiKeys.get(param(req, "id")));
+  private void getApiKey(RoutingContext ctx) {
+    ok(ctx, apiKeys.get(param(ctx, "id")));
   }
 
-  private void deleteApiKey(ServerRequest req, ServerResponse res) {
-    ApiKey before = apiKeys.get(param(req, "id"));
+  private void deleteApiKey(RoutingContext ctx) {
+    ApiKey before = apiKeys.get(param(ctx, "id"));
     apiKeys.delete(before.id());
-    changed(req, "delete", "api_key", before.id(), before, null, null, null);
-    noContent(res);
+    changed(ctx, "delete", "api_key", before.id(), before, null, null, null);
+    noContent(ctx);
   }
 
-  private void listDevices(ServerRequest req, ServerResponse res) {
-    page(req, res, (limit, offset) -> Listing.of(devices.all(), limit, offset));
+  private void listDevices(RoutingContext ctx) {
+    page(ctx, (limit, offset) -> Listing.of(devices.all(), limit, offset));
   }
 
-  private void listKeys(ServerRequest req, ServerResponse res) {
-    page(req, res, (limit, offset) -> Listing.of(signingKeys.list(), limit, offset));
+  private void listKeys(RoutingContext ctx) {
+    page(ctx, (limit, offset) -> Listing.of(signingKeys.list(), limit, offset));
   }
 
   /**
    * Rotates every algorithm's signing key. The new keys are published at once and sign after {@code
    * grace_seconds} (body, optional; default from config), so relying parties can fetch them first.
    */
-  private void rotateKeys(ServerRequest req, ServerResponse res) {
+  private void rotateKeys(RoutingContext ctx) {
     java.time.Duration grace = null;
-    if (req.content().hasEntity()) {
-      Integer seconds = Json.read(req, Bodies.RotateBody.class).graceSeconds();
+    if (ctx.body().length() > 0) {
+      Integer seconds = Json.read(ctx, Bodies.RotateBody.class).graceSeconds();
       if (seconds != null) {
         if (seconds < 0 || seconds > 2_592_000) {
           throw new Failure.Invalid("grace_seconds", "grace_seconds must be 0 to 2592000");
@@ -355,19 +371,19 @@ public final class AdminRoutes implements HttpService {
         grace = java.time.Duration.ofSeconds(seconds);
       }
     }
-    ok(res, Map.of("items", signingKeys.rotate(grace, actor(req))));
+    ok(ctx, Map.of("items", signingKeys.rotate(grace, actor(ctx))));
   }
 
-  private void revokeDevice(ServerRequest req, ServerResponse res) {
-    String id = param(req, "id");
+  private void revokeDevice(RoutingContext ctx) {
+    String id = param(ctx, "id");
     Device before = devices.all().stream().filter(d -> d.id().equals(id)).findFirst().orElse(null);
     devices.revoke(null, id);
     audit.recordNow(
-        by(req, AuditKind.DEVICE_REVOKED)
+        by(ctx, AuditKind.DEVICE_REVOKED)
             .subject(before == null ? null : before.userId(), null)
             .object("device", id)
             .details(before == null ? Map.of() : Map.of("before", summary(before))));
-    noContent(res);
+    noContent(ctx);
   }
 
   /**
@@ -375,13 +391,13 @@ public final class AdminRoutes implements HttpService {
    * 3339), {@code user} (id or username), {@code kind} (repeated or comma-separated) and {@code
    * actor} (API key id or name, user id, or an actor kind), paged by {@code cursor}.
    */
-  private void listAudit(ServerRequest req, ServerResponse res) {
-    Instant since = instant(req, "since");
-    Instant until = instant(req, "until");
+  private void listAudit(RoutingContext ctx) {
+    Instant since = instant(ctx, "since");
+    Instant until = instant(ctx, "until");
     if (since != null && until != null && !until.isAfter(since)) {
       throw new Failure.Invalid("until", "until must be later than since");
     }
-    String user = text(req, "user");
+    String user = text(ctx, "user");
     AuditPage page =
         audit.query(
             new AuditQuery(
@@ -389,18 +405,18 @@ public final class AdminRoutes implements HttpService {
                 until,
                 user,
                 user == null ? null : users.findByUsername(user).map(User::id).orElse(null),
-                kinds(req),
-                text(req, "actor"),
-                text(req, "cursor"),
-                limit(req)));
+                kinds(ctx),
+                text(ctx, "actor"),
+                text(ctx, "cursor"),
+                limit(ctx)));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("events", page.events().stream().map(Audit::fields).toList());
     body.put("next_cursor", page.nextCursor());
-    ok(res, body);
+    ok(ctx, body);
   }
 
-  private static @Nullable Instant instant(ServerRequest req, String name) {
-    String value = text(req, name);
+  private static @Nullable Instant instant(RoutingContext ctx, String name) {
+    String value = text(ctx, name);
     if (value == null) {
       return null;
     }
@@ -412,12 +428,12 @@ public final class AdminRoutes implements HttpService {
     }
   }
 
-  private static Set<AuditKind> kinds(ServerRequest req) {
-    if (!req.query().contains("kind")) {
+  private static Set<AuditKind> kinds(RoutingContext ctx) {
+    if (!ctx.queryParams().contains("kind")) {
       return Set.of();
     }
     Set<AuditKind> kinds = EnumSet.noneOf(AuditKind.class);
-    for (String value : req.query().all("kind")) {
+    for (String value : ctx.queryParams().getAll("kind")) {
       for (String name : value.split(",", -1)) {
         kinds.add(
             AuditKind.parse(name.strip())
@@ -436,8 +452,8 @@ public final class AdminRoutes implements HttpService {
     return kinds;
   }
 
-  private static int limit(ServerRequest req) {
-    String value = text(req, "limit");
+  private static int limit(RoutingContext ctx) {
+    String value = text(ctx, "limit");
     if (value == null) {
       return AuditQuery.DEFAULT_LIMIT;
     }
@@ -454,24 +470,24 @@ public final class AdminRoutes implements HttpService {
   }
 
   /** A query parameter, or null when absent or blank. */
-  private static @Nullable String text(ServerRequest req, String name) {
-    String value = req.query().first(name).orElse("").strip();
+  private static @Nullable String text(RoutingContext ctx, String name) {
+    String value = Http.query(ctx, name, "").strip();
     return value.isEmpty() ? null : value;
   }
 
   /** The API key that authenticated this request ({@link AdminAuth} put it there). */
-  private static Actor actor(ServerRequest req) {
-    ApiKey key =
-        req.context()
-            .get(ApiKey.class)
-            .orElseThrow(() -> new IllegalStateException("admin route reached without a key"));
+  private static Actor actor(RoutingContext ctx) {
+    ApiKey key = ctx.get(AdminAuth.KEY);
+    if (key == null) {
+      throw new IllegalStateException("admin route reached without a key");
+    }
     return Actor.apiKey(key.id(), key.name());
   }
 
   /** An event of this request: its API key as the actor, its address and user agent. */
-  private AuditEntry by(ServerRequest req, AuditKind kind) {
-    return AuditEntry.of(kind, actor(req))
-        .from(clientIps.of(req), req.headers().first(HeaderNames.USER_AGENT).orElse(null));
+  private AuditEntry by(RoutingContext ctx, AuditKind kind) {
+    return AuditEntry.of(kind, actor(ctx))
+        .from(clientIps.of(ctx), ctx.request().getHeader("User-Agent"));
   }
 
   /**
@@ -480,7 +496,7 @@ public final class AdminRoutes implements HttpService {
    * naming a credential).
    */
   private void changed(
-      ServerRequest req,
+      RoutingContext ctx,
       String action,
       String type,
       String id,
@@ -497,7 +513,7 @@ public final class AdminRoutes implements HttpService {
       details.put("after", summary(after));
     }
     audit.recordNow(
-        by(req, AuditKind.ADMIN_CHANGE)
+        by(ctx, AuditKind.ADMIN_CHANGE)
             .subject(subjectUserId, subjectUsername)
             .object(type, id)
             .details(details));
@@ -507,15 +523,14 @@ public final class AdminRoutes implements HttpService {
     return Json.MAPPER.convertValue(value, new TypeReference<Map<String, Object>>() {});
   }
 
-  private static <T> void page(
-      ServerRequest req, ServerResponse res, BiFunction<Integer, Integer, Listing<T>> list) {
-    Page.Window window = Page.window(req);
+  private static <T> void page(RoutingContext ctx, BiFunction<Integer, Integer, Listing<T>> list) {
+    Page.Window window = Page.window(ctx);
     Listing<T> listing = list.apply(window.limit(), window.offset());
-    ok(res, new Page<>(listing.items(), listing.total(), window.limit(), window.offset()));
+    ok(ctx, new Page<>(listing.items(), listing.total(), window.limit(), window.offset()));
   }
 
-  private static String param(ServerRequest req, String name) {
-    return req.path().pathParameters().get(name);
+  private static String param(RoutingContext ctx, String name) {
+    return ctx.pathParam(name);
   }
 
   private static String required(String field, @Nullable String value) {
@@ -525,15 +540,15 @@ public final class AdminRoutes implements HttpService {
     return value;
   }
 
-  private static void ok(ServerResponse res, Object body) {
-    Json.send(res, Status.OK_200, body);
+  private static void ok(RoutingContext ctx, Object body) {
+    Json.send(ctx, 200, body);
   }
 
-  private static void created(ServerResponse res, Object body) {
-    Json.send(res, Status.CREATED_201, body);
+  private static void created(RoutingContext ctx, Object body) {
+    Json.send(ctx, 201, body);
   }
 
-  private static void noContent(ServerResponse res) {
-    res.status(Status.NO_CONTENT_204).send();
+  private static void noContent(RoutingContext ctx) {
+    ctx.response().setStatusCode(204).end();
   }
 }

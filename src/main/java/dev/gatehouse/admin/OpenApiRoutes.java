@@ -1,15 +1,13 @@
 package dev.gatehouse.admin;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.gatehouse.web.Routing;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -17,7 +15,7 @@ import java.util.Properties;
  * Serves the OpenAPI 3.1 document of the admin API at {@code /api/openapi.json} and, when {@code
  * server.swagger_ui_enable} is set, Swagger UI for it at {@code /api/docs}.
  */
-public final class OpenApiRoutes implements HttpService {
+public final class OpenApiRoutes {
   static final String RESOURCE = "/dev/gatehouse/admin/openapi.json";
   private static final String UI_PAGE = "/dev/gatehouse/admin/swagger-ui.html";
   private static final String WEBJAR = "/META-INF/resources/webjars/swagger-ui/";
@@ -37,32 +35,41 @@ public final class OpenApiRoutes implements HttpService {
     this.swaggerUi = swaggerUi;
   }
 
-  @Override
-  public void routing(HttpRules rules) {
-    rules.get(
+  /** On the event loop: the document and the UI are bytes in memory. */
+  public void register(Routing routing) {
+    routing.onLoop(
+        HttpMethod.GET,
         "/api/openapi.json",
-        (req, res) -> res.header(HeaderValues.CONTENT_TYPE_JSON).send(document));
+        ctx ->
+            ctx.response()
+                .putHeader("Content-Type", "application/json")
+                .end(Buffer.buffer(document)));
     if (!swaggerUi) {
       return;
     }
     byte[] page = resource(UI_PAGE);
     String webjar = WEBJAR + webjarVersion() + "/";
-    rules
-        .get(
+    Map<String, Buffer> files = new HashMap<>();
+    UI_FILES.keySet().forEach(file -> files.put(file, Buffer.buffer(resource(webjar + file))));
+    routing
+        .onLoop(
+            HttpMethod.GET,
             "/api/docs",
-            (req, res) ->
-                res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8").send(page))
-        .get("/api/docs/{file}", (req, res) -> sendUiFile(req, res, webjar));
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", "text/html; charset=utf-8")
+                    .end(Buffer.buffer(page)))
+        .onLoop(HttpMethod.GET, "/api/docs/:file", ctx -> sendUiFile(ctx, files));
   }
 
-  private static void sendUiFile(ServerRequest req, ServerResponse res, String webjar) {
-    String file = req.path().pathParameters().get("file");
+  private static void sendUiFile(RoutingContext ctx, Map<String, Buffer> files) {
+    String file = ctx.pathParam("file");
     String type = UI_FILES.get(file);
     if (type == null) {
-      res.status(Status.NOT_FOUND_404).send();
+      ctx.response().setStatusCode(404).end();
       return;
     }
-    res.header(HeaderNames.CONTENT_TYPE, type).send(resource(webjar + file));
+    ctx.response().putHeader("Content-Type", type).end(files.get(file));
   }
 
   private static String webjarVersion() {

@@ -29,7 +29,8 @@ public record Config(
       boolean publicUrlConfigured,
       boolean swaggerUiEnable,
       List<Cidr> trustedProxies,
-      long hstsMaxAgeSeconds) {
+      long hstsMaxAgeSeconds,
+      Limits limits) {
 
     /**
      * The {@code Strict-Transport-Security} value to send on every response, or null when the
@@ -42,15 +43,31 @@ public record Config(
     }
 
     /**
-     * Carrier threads for request handling: the configured count, or two per core. Virtual threads
-     * are not time-sliced; with more carriers than cores the kernel can preempt one that runs long,
-     * so the requests queued behind it do not wait for it to finish (bench/forwardauth: p99 at 400
-     * connections 43 ms with one per core, 30 ms with two, same throughput).
+     * Event loops serving HTTP: the configured count, or one per core. They only parse, route and
+     * answer what is in memory (forward-auth decisions); everything that can block runs on virtual
+     * threads, so more loops than cores would only add context switches.
      */
     public int effectiveHttpWorkers() {
-      return orTwoPerCore(httpWorkers);
+      return httpWorkers > 0 ? httpWorkers : Runtime.getRuntime().availableProcessors();
     }
   }
+
+  /**
+   * What one request or connection may cost, on every listener: bytes of headers and bodies, how
+   * long a request may take to arrive and to be answered, and how many connections may be open.
+   */
+  public record Limits(
+      int maxHeaderBytes,
+      int maxRequestLineBytes,
+      int maxFormBytes,
+      int maxJsonBytes,
+      int headerTimeoutMs,
+      int idleTimeoutSeconds,
+      int requestTimeoutMs,
+      int maxConnections,
+      int maxConnectionsPerAddress,
+      long maxPendingHeaderBytes,
+      int maxEventLoopBlockMs) {}
 
   /** {@code [database]}. */
   public record Database(String url, int readPoolSize, int pgMaxConn) {}
@@ -81,18 +98,7 @@ public record Config(
 
   /** {@code [forward_auth]}. */
   /** {@code [forward_auth]}; {@code listen} empty when the endpoints are on the main port only. */
-  public record ForwardAuth(String defaultPolicy, Optional<HostPort> listen, int listenThreads) {
-
-    /** Event loops of the dedicated listener: {@code listen_threads}, or two per core when 0. */
-    public int effectiveListenThreads() {
-      return orTwoPerCore(listenThreads);
-    }
-  }
-
-  /** A thread count as configured, where 0 means two per core. */
-  private static int orTwoPerCore(int configured) {
-    return configured > 0 ? configured : 2 * Runtime.getRuntime().availableProcessors();
-  }
+  public record ForwardAuth(String defaultPolicy, Optional<HostPort> listen) {}
 
   /**
    * {@code [oidc]}: the key that seals signing keys at rest (base64, or empty to generate one into
@@ -149,7 +155,19 @@ public record Config(
             !publicUrl.isEmpty(),
             (Boolean) v.get("server.swagger_ui_enable"),
             Settings.networks(str(v, "server.trusted_proxies")),
-            (Long) v.get("server.hsts_max_age_seconds")),
+            (Long) v.get("server.hsts_max_age_seconds"),
+            new Limits(
+                integer(v, "server.max_header_bytes"),
+                integer(v, "server.max_request_line_bytes"),
+                integer(v, "server.max_form_bytes"),
+                integer(v, "server.max_json_bytes"),
+                integer(v, "server.header_timeout_ms"),
+                integer(v, "server.idle_timeout_seconds"),
+                integer(v, "server.request_timeout_ms"),
+                integer(v, "server.max_connections"),
+                integer(v, "server.max_connections_per_address"),
+                (Long) v.get("server.max_pending_header_bytes"),
+                integer(v, "server.max_event_loop_block_ms"))),
         new Database(
             str(v, "database.url"),
             integer(v, "database.read_pool_size"),
@@ -179,8 +197,7 @@ public record Config(
             str(v, "forward_auth.default_policy"),
             str(v, "forward_auth.listen").isEmpty()
                 ? Optional.empty()
-                : Optional.of(HostPort.parse(str(v, "forward_auth.listen"))),
-            integer(v, "forward_auth.listen_threads")),
+                : Optional.of(HostPort.parse(str(v, "forward_auth.listen")))),
         new Oidc(
             str(v, "oidc.key_encryption_key"),
             integer(v, "oidc.key_rotation_grace_seconds"),

@@ -1,71 +1,79 @@
 package dev.gatehouse.forwardauth;
 
 import dev.gatehouse.user.UserDirectory;
-import io.helidon.http.Header;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
-import io.helidon.http.Headers;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.gatehouse.web.Routing;
+import io.netty.util.AsciiString;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
- * The forward-auth endpoints on the main listener, beside the portal and the APIs: {@code
- * /api/authz/forward-auth} and {@code /api/authz/auth-request}. {@link ForwardAuthListener} serves
- * the same two on a port of their own.
+ * The forward-auth endpoints, {@code /api/authz/forward-auth} and {@code /api/authz/auth-request},
+ * on the public listener and, when configured, on {@code [forward_auth] listen}. Both run on the
+ * event loop: a decision reads memory only, so the loop reads, decides and answers with no
+ * hand-off.
  */
-public final class ForwardAuthRoutes implements HttpService {
-  private static final HeaderName[] NAMES = new HeaderName[ProxyHeader.values().length];
+public final class ForwardAuthRoutes {
+  private static final CharSequence[] NAMES = new CharSequence[ProxyHeader.values().length];
+  private static final CharSequence TEXT_PLAIN =
+      HttpHeaders.createOptimized("text/plain; charset=UTF-8");
 
   static {
     for (ProxyHeader header : ProxyHeader.values()) {
-      NAMES[header.ordinal()] = HeaderNames.create(header.wireName);
+      NAMES[header.ordinal()] = HttpHeaders.createOptimized(header.wireName);
     }
   }
 
   private final ForwardAuth forwardAuth;
-  private final IdentityHeaders<Header> identityHeaders;
+  private final IdentityHeaders<CharSequence[]> identityHeaders;
 
   ForwardAuthRoutes(ForwardAuth forwardAuth, UserDirectory users) {
     this.forwardAuth = forwardAuth;
-    // Cached headers keep their bytes; without the cache Helidon would write them as US-ASCII.
+    // An AsciiString over the UTF-8 bytes goes out byte for byte ("Zoë" stays "Zoë").
     this.identityHeaders =
         new IdentityHeaders<>(
             users,
             (name, value) ->
-                HeaderValues.createCached(HeaderNames.create(name), false, false, value));
+                new CharSequence[] {
+                  HttpHeaders.createOptimized(name),
+                  new AsciiString(value.getBytes(StandardCharsets.UTF_8), false)
+                });
   }
 
-  @Override
-  public void routing(HttpRules rules) {
-    rules.get("/api/authz/forward-auth", (req, res) -> carry(req, res, forwardAuth::forwardAuth));
-    rules.get("/api/authz/auth-request", (req, res) -> carry(req, res, forwardAuth::authRequest));
+  public void register(Routing routing) {
+    routing
+        .onLoop(
+            HttpMethod.GET, "/api/authz/forward-auth", ctx -> carry(ctx, forwardAuth::forwardAuth))
+        .onLoop(
+            HttpMethod.GET, "/api/authz/auth-request", ctx -> carry(ctx, forwardAuth::authRequest));
   }
 
-  private void carry(
-      ServerRequest req, ServerResponse res, Function<RequestHeaders, Answer> protocol) {
-    Headers headers = req.headers();
-    Answer answer = protocol.apply(header -> headers.first(NAMES[header.ordinal()]).orElse(null));
+  private void carry(RoutingContext ctx, Function<RequestHeaders, Answer> protocol) {
+    MultiMap headers = ctx.request().headers();
+    Answer answer = protocol.apply(header -> headers.get(NAMES[header.ordinal()]));
+    HttpServerResponse response = ctx.response().setStatusCode(answer.status());
     if (answer.status() == 200) {
-      for (Header header : identityHeaders.of(answer.principal())) {
-        res.header(header);
+      for (CharSequence[] header : identityHeaders.of(answer.principal())) {
+        response.putHeader(header[0], header[1]);
       }
       if (answer.cookie() != null) {
-        res.header(HeaderNames.COOKIE, answer.cookie());
+        response.putHeader(HttpHeaders.COOKIE, answer.cookie());
       }
     }
     if (answer.location() != null) {
-      res.header(HeaderNames.LOCATION, answer.location());
+      response.putHeader(HttpHeaders.LOCATION, answer.location());
     }
-    res.status(Status.create(answer.status()));
     if (answer.reason() != null) {
-      res.send(answer.reason());
+      response
+          .putHeader(HttpHeaders.CONTENT_TYPE, TEXT_PLAIN)
+          .end(Buffer.buffer(answer.reason().getBytes(StandardCharsets.UTF_8)));
     } else {
-      res.send();
+      response.end();
     }
   }
 }

@@ -21,14 +21,12 @@ import dev.gatehouse.web.ClientIps;
 import dev.gatehouse.web.Cookies;
 import dev.gatehouse.web.Csrf;
 import dev.gatehouse.web.ErrorResponses;
+import dev.gatehouse.web.Form;
 import dev.gatehouse.web.HtmlPage;
+import dev.gatehouse.web.Http;
 import dev.gatehouse.web.Json;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.gatehouse.web.Routing;
+import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  * revocable), and device pairing. Works without JavaScript. Every form is checked by {@link Csrf}
  * (origin and a token bound to the browser's session); a new session id is issued at each login.
  */
-public final class LoginRoutes implements HttpService {
+public final class LoginRoutes {
   private static final int MAX_LOGIN_HINT = 256;
   private static final DateTimeFormatter WHEN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
@@ -107,47 +105,48 @@ public final class LoginRoutes implements HttpService {
     this.passwordChanges = throttles.perAccount("password_change");
   }
 
-  @Override
-  public void routing(HttpRules rules) {
-    rules
-        .get("/", (req, res) -> redirect(res, "/account"))
+  /** All on virtual threads: they hash, query or render. */
+  public void register(Routing routing) {
+    routing.post("/api/devices/pair", this::pairApi);
+    routing
+        .pages()
+        .get("/", ctx -> Http.redirect(ctx, "/account"))
         .get("/login", this::loginPage)
         .post("/login", this::login)
-        .get("/logout", (req, res) -> page(req, res, Status.OK_200, "logout", Map.of()))
+        .get("/logout", ctx -> page(ctx, 200, "logout", Map.of()))
         .post("/logout", this::logout)
         .get("/account", this::account)
-        .post("/account/sessions/{id}/revoke", this::revokeSession)
-        .post("/account/devices/{id}/revoke", this::revokeDevice)
+        .post("/account/sessions/:id/revoke", this::revokeSession)
+        .post("/account/devices/:id/revoke", this::revokeDevice)
         .post("/account/devices/pair", this::startPairing)
         .post("/account/password", this::changePassword)
-        .get("/pair", (req, res) -> pairPage(req, res, Status.OK_200, query(req, "code"), "", ""))
-        .post("/pair", this::pair)
-        .post("/api/devices/pair", this::pairApi);
+        .get("/pair", ctx -> pairPage(ctx, 200, Http.query(ctx, "code", ""), "", ""))
+        .post("/pair", this::pair);
   }
 
   /**
    * The sign-in form; {@code login_hint} (as the OpenID Provider passes it on from its authorize
    * request) prefills the username.
    */
-  private void loginPage(ServerRequest req, ServerResponse res) {
-    String hint = query(req, "login_hint");
+  private void loginPage(RoutingContext ctx) {
+    String hint = Http.query(ctx, "login_hint", "");
     page(
-        req,
-        res,
-        Status.OK_200,
+        ctx,
+        200,
         "login",
         loginParams(
-            redirects.vet(query(req, "rd")), hint.length() > MAX_LOGIN_HINT ? "" : hint, ""));
+            redirects.vet(Http.query(ctx, "rd", "")),
+            hint.length() > MAX_LOGIN_HINT ? "" : hint,
+            ""));
   }
 
-  private void login(ServerRequest req, ServerResponse res) {
-    Form form = Form.read(req);
+  private void login(RoutingContext ctx) {
+    Form form = Form.read(ctx);
     String rd = redirects.vet(form.get("rd"));
-    if (!csrf.permits(req, form.get(Csrf.FIELD))) {
+    if (!csrf.permits(ctx, form.get(Csrf.FIELD))) {
       page(
-          req,
-          res,
-          Status.FORBIDDEN_403,
+          ctx,
+          403,
           "login",
           loginParams(rd, form.get("username"), "Your form expired; please try again."));
       return;
@@ -158,25 +157,24 @@ public final class LoginRoutes implements HttpService {
         || password.isEmpty()
         || username.length() > 64
         || password.length() > 1024) {
-      wrongCredentials(req, res, rd, username);
+      wrongCredentials(ctx, rd, username);
       return;
     }
     String account = username.toLowerCase(Locale.ROOT);
     SignInThrottle.Attempt attempt =
         new SignInThrottle.Attempt(
-            clientIps.of(req),
+            clientIps.of(ctx),
             account,
-            knownBrowsers.browserOf(cookie(req, KnownBrowsers.COOKIE), account));
+            knownBrowsers.browserOf(Http.cookie(ctx, KnownBrowsers.COOKIE), account));
     // Before the hash: a throttled guess costs no Argon2 and learns nothing.
     Duration wait = signIns.begin(attempt);
     if (wait.isPositive()) {
-      audit.throttled(req, username);
+      audit.throttled(ctx, username);
       String seconds = ErrorResponses.retryAfter(wait);
-      res.header(HeaderNames.RETRY_AFTER, seconds);
+      ctx.response().putHeader("Retry-After", seconds);
       page(
-          req,
-          res,
-          Status.TOO_MANY_REQUESTS_429,
+          ctx,
+          429,
           "login",
           loginParams(
               rd, username, "Too many failed sign-ins. Try again in " + seconds + " seconds."));
@@ -190,96 +188,81 @@ public final class LoginRoutes implements HttpService {
       if (!(e instanceof Failure.Busy busy)) {
         throw e;
       }
-      res.header(HeaderNames.RETRY_AFTER, ErrorResponses.retryAfter(busy.retryAfter()));
+      ctx.response().putHeader("Retry-After", ErrorResponses.retryAfter(busy.retryAfter()));
       page(
-          req,
-          res,
-          Status.SERVICE_UNAVAILABLE_503,
+          ctx,
+          503,
           "login",
           loginParams(rd, username, "Gatehouse is busy right now; please try again."));
       return;
     }
     if (user.isEmpty()) {
       signIns.failed(attempt);
-      wrongCredentials(req, res, rd, username);
+      wrongCredentials(ctx, rd, username);
       return;
     }
     signIns.succeeded(attempt);
     // Added, not set: the session cookie follows in a Set-Cookie header of its own.
-    res.headers()
+    ctx.response()
+        .headers()
         .add(
-            HeaderNames.SET_COOKIE,
+            "Set-Cookie",
             cookies.setHostOnly(
                 KnownBrowsers.COOKIE,
                 knownBrowsers.issue(account),
                 knownBrowsers.lifetime().toSeconds()));
     // A fresh session id at every login: a cookie planted before sign-in is worth nothing after it.
-    String previous =
-        Cookies.value(req.headers().first(HeaderNames.COOKIE).orElse(null), Cookies.SESSION);
+    String previous = Cookies.value(ctx.request().getHeader("Cookie"), Cookies.SESSION);
     if (previous != null) {
       sessions.end(previous);
     }
     String token =
-        sessions.start(
-            user.get().id(),
-            clientIps.of(req),
-            req.headers().first(HeaderNames.USER_AGENT).orElse(null));
-    audit.signedIn(req, user.get());
-    res.headers()
-        .add(
-            HeaderNames.SET_COOKIE,
-            cookies.set(Cookies.SESSION, token, policy.lifetime().toSeconds()));
-    redirect(res, rd.isEmpty() ? "/account" : rd);
+        sessions.start(user.get().id(), clientIps.of(ctx), ctx.request().getHeader("User-Agent"));
+    audit.signedIn(ctx, user.get());
+    ctx.response()
+        .headers()
+        .add("Set-Cookie", cookies.set(Cookies.SESSION, token, policy.lifetime().toSeconds()));
+    Http.redirect(ctx, rd.isEmpty() ? "/account" : rd);
   }
 
   /** One answer for every refused sign-in, so that none tells which part was wrong. */
-  private void wrongCredentials(ServerRequest req, ServerResponse res, String rd, String username) {
-    audit.failed(req, username);
-    page(
-        req,
-        res,
-        Status.UNAUTHORIZED_401,
-        "login",
-        loginParams(rd, username, "Wrong username or password."));
+  private void wrongCredentials(RoutingContext ctx, String rd, String username) {
+    audit.failed(ctx, username);
+    page(ctx, 401, "login", loginParams(rd, username, "Wrong username or password."));
   }
 
-  private void logout(ServerRequest req, ServerResponse res) {
-    Form form = Form.read(req);
-    if (!csrf.permits(req, form.get(Csrf.FIELD))) {
-      page(req, res, Status.FORBIDDEN_403, "logout", Map.of());
+  private void logout(RoutingContext ctx) {
+    Form form = Form.read(ctx);
+    if (!csrf.permits(ctx, form.get(Csrf.FIELD))) {
+      page(ctx, 403, "logout", Map.of());
       return;
     }
-    String token =
-        Cookies.value(req.headers().first(HeaderNames.COOKIE).orElse(null), Cookies.SESSION);
+    String token = Cookies.value(ctx.request().getHeader("Cookie"), Cookies.SESSION);
     if (token != null) {
-      audit.loggedOut(req, sessions.resolve(token));
+      audit.loggedOut(ctx, sessions.resolve(token));
       sessions.end(token);
     }
     // The device cookie too: a signed-out browser holds no credential. The device stays paired;
     // revoking it is an explicit act on the account page (another browser may hold its token).
-    res.headers().add(HeaderNames.SET_COOKIE, cookies.clear(Cookies.SESSION));
-    res.headers().add(HeaderNames.SET_COOKIE, cookies.clear(Cookies.DEVICE));
+    ctx.response().headers().add("Set-Cookie", cookies.clear(Cookies.SESSION));
+    ctx.response().headers().add("Set-Cookie", cookies.clear(Cookies.DEVICE));
     String rd = redirects.vet(form.get("rd"));
-    redirect(res, rd.isEmpty() ? "/login" : rd);
+    Http.redirect(ctx, rd.isEmpty() ? "/login" : rd);
   }
 
-  private void account(ServerRequest req, ServerResponse res) {
-    renderAccount(req, res, Status.OK_200, null, "");
+  private void account(RoutingContext ctx) {
+    renderAccount(ctx, 200, null, "");
   }
 
   private void renderAccount(
-      ServerRequest req,
-      ServerResponse res,
-      Status status,
-      @Nullable PairingCode pairing,
-      String passwordError) {
-    ActiveSession current = currentSession(req);
+      RoutingContext ctx, int status, @Nullable PairingCode pairing, String passwordError) {
+    ActiveSession current = currentSession(ctx);
     Principal principal = current == null ? null : directory.get(current.userId());
     if (current == null || principal == null || principal.disabled()) {
-      redirect(res, "/login?rd=" + URLEncoder.encode("/account", StandardCharsets.UTF_8));
+      Http.redirect(ctx, "/login?rd=" + URLEncoder.encode("/account", StandardCharsets.UTF_8));
       return;
     }
-    String token = csrf.token(req, res);
+    String token = csrf.token(ctx);
     List<AccountView.SessionRow> sessionRows =
         sessions.of(principal.id()).stream()
             .map(
@@ -314,29 +297,28 @@ public final class LoginRoutes implements HttpService {
                     + "/pair?code="
                     + URLEncoder.encode(pairing.code(), StandardCharsets.UTF_8),
             passwordError);
-    pages.render(res, status, "account", Map.of("view", view));
+    pages.render(ctx, status, "account", Map.of("view", view));
   }
 
-  private void revokeSession(ServerRequest req, ServerResponse res) {
-    ActiveSession current = requireSession(req, Form.read(req));
-    if (sessions.revoke(current.userId(), req.path().pathParameters().get("id"))) {
-      audit.sessionRevoked(req, current, req.path().pathParameters().get("id"));
+  private void revokeSession(RoutingContext ctx) {
+    ActiveSession current = requireSession(ctx, Form.read(ctx));
+    if (sessions.revoke(current.userId(), ctx.pathParam("id"))) {
+      audit.sessionRevoked(ctx, current, ctx.pathParam("id"));
     }
-    redirect(res, "/account");
+    Http.redirect(ctx, "/account");
   }
 
-  private void revokeDevice(ServerRequest req, ServerResponse res) {
-    ActiveSession current = requireSession(req, Form.read(req));
-    devices.revoke(current.userId(), req.path().pathParameters().get("id"));
-    audit.deviceRevoked(req, current, req.path().pathParameters().get("id"));
-    redirect(res, "/account");
+  private void revokeDevice(RoutingContext ctx) {
+    ActiveSession current = requireSession(ctx, Form.read(ctx));
+    devices.revoke(current.userId(), ctx.pathParam("id"));
+    audit.deviceRevoked(ctx, current, ctx.pathParam("id"));
+    Http.redirect(ctx, "/account");
   }
 
-  private void startPairing(ServerRequest req, ServerResponse res) {
-    Form form = Form.read(req);
-    ActiveSession current = requireSession(req, form);
-    renderAccount(
-        req, res, Status.OK_200, devices.startPairing(current.userId(), form.get("name")), "");
+  private void startPairing(RoutingContext ctx) {
+    Form form = Form.read(ctx);
+    ActiveSession current = requireSession(ctx, form);
+    renderAccount(ctx, 200, devices.startPairing(current.userId(), form.get("name")), "");
   }
 
   /**
@@ -347,19 +329,15 @@ public final class LoginRoutes implements HttpService {
    * The user's own password change. Its check of the current password is throttled per account like
    * a sign-in: a stolen session must not become a way to guess the password it lacks.
    */
-  private void changePassword(ServerRequest req, ServerResponse res) {
-    Form form = Form.read(req);
-    ActiveSession current = requireSession(req, form);
+  private void changePassword(RoutingContext ctx) {
+    Form form = Form.read(ctx);
+    ActiveSession current = requireSession(ctx, form);
     Duration wait = passwordChanges.begin(current.userId());
     if (wait.isPositive()) {
       String seconds = ErrorResponses.retryAfter(wait);
-      res.header(HeaderNames.RETRY_AFTER, seconds);
+      ctx.response().putHeader("Retry-After", seconds);
       renderAccount(
-          req,
-          res,
-          Status.TOO_MANY_REQUESTS_429,
-          null,
-          "Too many wrong passwords. Try again in " + seconds + " seconds.");
+          ctx, 429, null, "Too many wrong passwords. Try again in " + seconds + " seconds.");
       return;
     }
     try {
@@ -371,62 +349,50 @@ public final class LoginRoutes implements HttpService {
       } else {
         passwordChanges.pass(current.userId());
       }
-      renderAccount(req, res, Status.BAD_REQUEST_400, null, String.valueOf(e.getMessage()));
+      renderAccount(ctx, 400, null, String.valueOf(e.getMessage()));
       return;
     } catch (RuntimeException e) {
       passwordChanges.pass(current.userId());
       throw e;
     }
     passwordChanges.forgive(current.userId());
-    audit.passwordChanged(req, current);
-    redirect(res, "/account");
+    audit.passwordChanged(ctx, current);
+    Http.redirect(ctx, "/account");
   }
 
-  private void pair(ServerRequest req, ServerResponse res) {
-    Form form = Form.read(req);
-    if (!csrf.permits(req, form.get(Csrf.FIELD))) {
-      pairPage(
-          req,
-          res,
-          Status.FORBIDDEN_403,
-          form.get("code"),
-          "",
-          "Your form expired; please try again.");
+  private void pair(RoutingContext ctx) {
+    Form form = Form.read(ctx);
+    if (!csrf.permits(ctx, form.get(Csrf.FIELD))) {
+      pairPage(ctx, 403, form.get("code"), "", "Your form expired; please try again.");
       return;
     }
     PairedDevice paired;
     try {
-      paired = redeem(req, form.get("code"));
+      paired = redeem(ctx, form.get("code"));
     } catch (Failure.Throttled e) {
-      res.header(HeaderNames.RETRY_AFTER, ErrorResponses.retryAfter(e.retryAfter()));
-      pairPage(
-          req,
-          res,
-          Status.TOO_MANY_REQUESTS_429,
-          form.get("code"),
-          "",
-          String.valueOf(e.getMessage()));
+      ctx.response().putHeader("Retry-After", ErrorResponses.retryAfter(e.retryAfter()));
+      pairPage(ctx, 429, form.get("code"), "", String.valueOf(e.getMessage()));
       return;
     } catch (Failure.Invalid e) {
-      pairPage(
-          req, res, Status.BAD_REQUEST_400, form.get("code"), "", String.valueOf(e.getMessage()));
+      pairPage(ctx, 400, form.get("code"), "", String.valueOf(e.getMessage()));
       return;
     }
     // Ten years: a paired device stays paired until someone revokes it.
-    res.header(HeaderNames.SET_COOKIE, cookies.set(Cookies.DEVICE, paired.token(), 315_360_000L));
-    pairPage(req, res, Status.OK_200, "", paired.token(), "");
+    ctx.response()
+        .putHeader("Set-Cookie", cookies.set(Cookies.DEVICE, paired.token(), 315_360_000L));
+    pairPage(ctx, 200, "", paired.token(), "");
   }
 
   /** For native clients: {@code {"code":"ABCD-EFGH"}} → {@code {"token":…,"device":…}}. */
-  private void pairApi(ServerRequest req, ServerResponse res) {
+  private void pairApi(RoutingContext ctx) {
     record PairRequest(@Nullable String code) {}
-    PairedDevice paired = redeem(req, Json.read(req, PairRequest.class).code());
-    Json.send(res, Status.CREATED_201, Map.of("token", paired.token(), "device", paired.device()));
+    PairedDevice paired = redeem(ctx, Json.read(ctx, PairRequest.class).code());
+    Json.send(ctx, 201, Map.of("token", paired.token(), "device", paired.device()));
   }
 
   /** Redeems a pairing code, throttling wrong codes per client address. */
-  private PairedDevice redeem(ServerRequest req, @Nullable String code) {
-    String address = clientIps.of(req);
+  private PairedDevice redeem(RoutingContext ctx, @Nullable String code) {
+    String address = clientIps.of(ctx);
     Duration wait = pairing.begin(address);
     if (wait.isPositive()) {
       throw new Failure.Throttled("Too many wrong pairing codes; try again later.", wait);
@@ -448,27 +414,16 @@ public final class LoginRoutes implements HttpService {
     }
   }
 
-  private void pairPage(
-      ServerRequest req,
-      ServerResponse res,
-      Status status,
-      String code,
-      String token,
-      String error) {
-    page(req, res, status, "pair", Map.of("code", code, "token", token, "error", error));
+  private void pairPage(RoutingContext ctx, int status, String code, String token, String error) {
+    page(ctx, status, "pair", Map.of("code", code, "token", token, "error", error));
   }
 
-  private void page(
-      ServerRequest req,
-      ServerResponse res,
-      Status status,
-      String template,
-      Map<String, Object> params) {
+  private void page(RoutingContext ctx, int status, String template, Map<String, Object> params) {
     Map<String, Object> all = new HashMap<>(params);
-    all.put(Csrf.FIELD, csrf.token(req, res));
+    all.put(Csrf.FIELD, csrf.token(ctx));
     Object rd = params.get("rd");
     pages.render(
-        res,
+        ctx,
         status,
         template,
         all,
@@ -481,37 +436,24 @@ public final class LoginRoutes implements HttpService {
     return Map.of("rd", rd, "username", username, "error", error);
   }
 
-  private ActiveSession requireSession(ServerRequest req, Form form) {
-    ActiveSession current = currentSession(req);
+  private ActiveSession requireSession(RoutingContext ctx, Form form) {
+    ActiveSession current = currentSession(ctx);
     if (current == null) {
       throw new Failure.Unauthenticated("sign in first");
     }
-    if (!csrf.permits(req, form.get(Csrf.FIELD))) {
+    if (!csrf.permits(ctx, form.get(Csrf.FIELD))) {
       throw new Failure.Forbidden("the form expired; reload the page");
     }
     return current;
   }
 
-  private @Nullable ActiveSession currentSession(ServerRequest req) {
-    String token =
-        Cookies.value(req.headers().first(HeaderNames.COOKIE).orElse(null), Cookies.SESSION);
+  private @Nullable ActiveSession currentSession(RoutingContext ctx) {
+    String token = Cookies.value(ctx.request().getHeader("Cookie"), Cookies.SESSION);
     return token == null ? null : sessions.resolve(token);
-  }
-
-  private static @Nullable String cookie(ServerRequest req, String name) {
-    return Cookies.value(req.headers().first(HeaderNames.COOKIE).orElse(null), name);
   }
 
   private static String seen(Device device) {
     Instant at = device.lastSeen();
     return at == null ? "never" : WHEN.format(at);
-  }
-
-  private static String query(ServerRequest req, String name) {
-    return req.query().first(name).orElse("");
-  }
-
-  private static void redirect(ServerResponse res, String location) {
-    res.status(Status.SEE_OTHER_303).header(HeaderNames.LOCATION, location).send();
   }
 }

@@ -1,19 +1,18 @@
 package dev.gatehouse.login;
 
 import dev.gatehouse.web.HtmlPage;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 
 /** Renders the portal's templates; the portal's own links may carry the referrer. */
 final class Pages {
-  void render(ServerResponse res, Status status, String template, Map<String, Object> params) {
-    render(res, status, template, params, HtmlPage.CSP);
+  void render(RoutingContext ctx, int status, String template, Map<String, Object> params) {
+    render(ctx, status, template, params, HtmlPage.CSP);
   }
 
   /** With {@code csp} for a page whose form leads on beyond the portal. */
   void render(
-      ServerResponse res, Status status, String template, Map<String, Object> params, String csp) {
-    HtmlPage.send(res, status, "login/" + template + ".jte", params, csp, "same-origin");
+      RoutingContext ctx, int status, String template, Map<String, Object> params, String csp) {
+    HtmlPage.send(ctx.response(), status, "login/" + template + ".jte", params, csp, "same-origin");
   }
 }

@@ -9,8 +9,7 @@ import dev.gatehouse.user.Principal;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserDirectory;
 import dev.gatehouse.web.ClientIps;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,9 +28,9 @@ final class PortalAudit {
     this.directory = directory;
   }
 
-  void signedIn(ServerRequest req, User user) {
+  void signedIn(RoutingContext ctx, User user) {
     audit.record(
-        from(req, AuditKind.SIGN_IN, Actor.user(user.id(), user.username()))
+        from(ctx, AuditKind.SIGN_IN, Actor.user(user.id(), user.username()))
             .subject(user.id(), user.username()));
   }
 
@@ -39,62 +38,62 @@ final class PortalAudit {
    * A refused sign-in, with why: {@code unknown_user}, {@code disabled} or {@code wrong_password}
    * (in the log only; the answer is the same for all three).
    */
-  void failed(ServerRequest req, String username) {
+  void failed(RoutingContext ctx, String username) {
     Principal known = username.isEmpty() ? null : directory.byUsername(username);
     String reason =
         known == null ? "unknown_user" : known.disabled() ? "disabled" : "wrong_password";
     audit.record(
-        from(req, AuditKind.SIGN_IN_FAILED, Actor.ANONYMOUS)
+        from(ctx, AuditKind.SIGN_IN_FAILED, Actor.ANONYMOUS)
             .subject(known == null ? null : known.id(), username.isEmpty() ? null : username)
             .reason(reason));
   }
 
   /** A sign-in refused before its password was checked, for too many failures. */
-  void throttled(ServerRequest req, String username) {
+  void throttled(RoutingContext ctx, String username) {
     Principal known = directory.byUsername(username);
     audit.record(
-        from(req, AuditKind.THROTTLED, Actor.ANONYMOUS)
+        from(ctx, AuditKind.THROTTLED, Actor.ANONYMOUS)
             .subject(known == null ? null : known.id(), username)
             .reason("sign_in"));
   }
 
   /** The signed-in user changed their own password; their other credentials ended with it. */
-  void passwordChanged(ServerRequest req, ActiveSession session) {
+  void passwordChanged(RoutingContext ctx, ActiveSession session) {
     audit.record(
-        bySessionUser(req, AuditKind.PASSWORD_CHANGED, session)
+        bySessionUser(ctx, AuditKind.PASSWORD_CHANGED, session)
             .reason("changed on the account page"));
   }
 
-  void loggedOut(ServerRequest req, @Nullable ActiveSession session) {
+  void loggedOut(RoutingContext ctx, @Nullable ActiveSession session) {
     if (session != null) {
-      audit.record(bySessionUser(req, AuditKind.LOGOUT, session).object("session", session.id()));
+      audit.record(bySessionUser(ctx, AuditKind.LOGOUT, session).object("session", session.id()));
     }
   }
 
-  void sessionRevoked(ServerRequest req, ActiveSession current, String sessionId) {
+  void sessionRevoked(RoutingContext ctx, ActiveSession current, String sessionId) {
     audit.record(
-        bySessionUser(req, AuditKind.SESSION_REVOKED, current)
+        bySessionUser(ctx, AuditKind.SESSION_REVOKED, current)
             .object("session", sessionId)
             .reason("revoked on the account page"));
   }
 
-  void deviceRevoked(ServerRequest req, ActiveSession current, String deviceId) {
+  void deviceRevoked(RoutingContext ctx, ActiveSession current, String deviceId) {
     audit.record(
-        bySessionUser(req, AuditKind.DEVICE_REVOKED, current)
+        bySessionUser(ctx, AuditKind.DEVICE_REVOKED, current)
             .object("device", deviceId)
             .reason("revoked on the account page"));
   }
 
   /** An event the signed-in user caused about themselves. */
-  private AuditEntry bySessionUser(ServerRequest req, AuditKind kind, ActiveSession session) {
+  private AuditEntry bySessionUser(RoutingContext ctx, AuditKind kind, ActiveSession session) {
     Principal principal = directory.get(session.userId());
     String username = principal == null ? null : principal.username();
-    return from(req, kind, Actor.user(session.userId(), username))
+    return from(ctx, kind, Actor.user(session.userId(), username))
         .subject(session.userId(), username);
   }
 
-  private AuditEntry from(ServerRequest req, AuditKind kind, Actor actor) {
+  private AuditEntry from(RoutingContext ctx, AuditKind kind, Actor actor) {
     return AuditEntry.of(kind, actor)
-        .from(clientIps.of(req), req.headers().first(HeaderNames.USER_AGENT).orElse(null));
+        .from(clientIps.of(ctx), ctx.request().getHeader("User-Agent"));
   }
 }

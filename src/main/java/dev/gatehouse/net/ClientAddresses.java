@@ -43,7 +43,8 @@ public final class ClientAddresses {
     return client;
   }
 
-  private boolean isTrusted(String address) {
+  /** Whether {@code address} (an IP literal) is one of the trusted proxies. */
+  public boolean isTrusted(String address) {
     InetAddress ip = literal(address);
     if (ip == null) {
       return false;

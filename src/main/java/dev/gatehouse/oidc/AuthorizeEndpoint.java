@@ -9,10 +9,8 @@ import dev.gatehouse.token.Grants;
 import dev.gatehouse.user.Principal;
 import dev.gatehouse.user.UserDirectory;
 import dev.gatehouse.web.Cookies;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.gatehouse.web.Http;
+import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
@@ -110,48 +108,48 @@ final class AuthorizeEndpoint {
   /** Why a request fails after the redirect URI is trusted. */
   private record Refusal(String error, String description) {}
 
-  void authorize(ServerRequest req, ServerResponse res) {
-    handle(req, res, Params.read(req), null);
+  void authorize(RoutingContext ctx) {
+    handle(ctx, Params.read(ctx), null);
   }
 
-  void consent(ServerRequest req, ServerResponse res) {
-    Params form = Params.form(req);
-    if (form.invalid() == null && !pages.csrfValid(req, form)) {
+  void consent(RoutingContext ctx) {
+    Params form = Params.form(ctx);
+    if (form.invalid() == null && !pages.csrfValid(ctx, form)) {
       pages.render(
-          res,
-          Status.FORBIDDEN_403,
+          ctx,
+          403,
           "error",
           Map.of(
               "error", "invalid_request", "description", "The form expired; please start again."));
       return;
     }
     String decision = form.get("decision");
-    handle(req, res, form, decision == null ? "" : decision);
+    handle(ctx, form, decision == null ? "" : decision);
   }
 
-  private void handle(ServerRequest req, ServerResponse res, Params p, @Nullable String decision) {
+  private void handle(RoutingContext ctx, Params p, @Nullable String decision) {
     if (p.problem() != null) {
-      pages.error(res, "invalid_request", p.problem());
+      pages.error(ctx, "invalid_request", p.problem());
       return;
     }
     String clientId = p.get("client_id");
     if (clientId == null || p.repeated().contains("client_id")) {
-      pages.error(res, "invalid_request", "The request names no client (client_id).");
+      pages.error(ctx, "invalid_request", "The request names no client (client_id).");
       return;
     }
     Client client = clientId.length() > 128 ? null : clients.get(clientId);
     if (client == null) {
-      pages.error(res, "invalid_client", "The application is not registered here.");
+      pages.error(ctx, "invalid_client", "The application is not registered here.");
       return;
     }
     String redirectUri = p.get("redirect_uri");
     if (redirectUri == null || p.repeated().contains("redirect_uri")) {
-      pages.error(res, "invalid_request", "The request has no redirect_uri.");
+      pages.error(ctx, "invalid_request", "The request has no redirect_uri.");
       return;
     }
     if (!client.redirectUris().contains(redirectUri)) {
       pages.error(
-          res, "invalid_request", "The redirect_uri is not registered for this application.");
+          ctx, "invalid_request", "The redirect_uri is not registered for this application.");
       return;
     }
     String mode = p.get("response_mode");
@@ -174,17 +172,17 @@ final class AuthorizeEndpoint {
             null,
             Map.of());
     if (mode != null && !mode.equals("query") && !formPost) {
-      refuse(res, partial, "invalid_request", "response_mode must be query or form_post");
+      refuse(ctx, partial, "invalid_request", "response_mode must be query or form_post");
       return;
     }
     Object checked = validate(p, partial);
     if (checked instanceof Refusal r) {
-      refuse(res, partial, r.error(), r.description());
+      refuse(ctx, partial, r.error(), r.description());
       return;
     }
     Request request = (Request) checked;
 
-    ActiveSession session = session(req);
+    ActiveSession session = session(ctx);
     Principal principal = session == null ? null : users.get(session.userId());
     if (principal == null || principal.disabled()) {
       session = null;
@@ -193,19 +191,19 @@ final class AuthorizeEndpoint {
     long now = clock.millis();
     if (decision == null && needsLogin(session, principal, request, p, now)) {
       if (request.prompt().contains("none")) {
-        refuse(res, request, "login_required", "the user is not signed in");
+        refuse(ctx, request, "login_required", "the user is not signed in");
         return;
       }
       Map<String, String> again = new LinkedHashMap<>(request.forwarded());
       again.put(LOGIN_MARK, mark(now, request.forwarded()));
       String rd = "/oidc/authorize?" + encode(again);
       if (rd.length() > 4096) {
-        refuse(res, request, "invalid_request", "the request is too long");
+        refuse(ctx, request, "invalid_request", "the request is too long");
         return;
       }
       String hint = request.loginHint();
       redirect(
-          res,
+          ctx,
           "/login?rd="
               + URLEncoder.encode(rd, StandardCharsets.UTF_8)
               + (hint == null
@@ -214,16 +212,16 @@ final class AuthorizeEndpoint {
       return;
     }
     if (session == null || principal == null) {
-      refuse(res, request, "login_required", "the user is not signed in");
+      refuse(ctx, request, "login_required", "the user is not signed in");
       return;
     }
     if (decision != null) {
       if (decision.equals("deny")) {
-        refuse(res, request, "access_denied", "the user denied the request");
+        refuse(ctx, request, "access_denied", "the user denied the request");
         return;
       }
       if (!decision.equals("allow")) {
-        refuse(res, request, "invalid_request", "decision must be allow or deny");
+        refuse(ctx, request, "invalid_request", "decision must be allow or deny");
         return;
       }
       if (!client.firstParty()) {
@@ -233,13 +231,12 @@ final class AuthorizeEndpoint {
         && (request.prompt().contains("consent")
             || !grants.hasConsent(principal.id(), client.clientId(), request.scopes()))) {
       if (request.prompt().contains("none")) {
-        refuse(res, request, "consent_required", "the user has not allowed this application");
+        refuse(ctx, request, "consent_required", "the user has not allowed this application");
         return;
       }
       pages.renderForm(
-          req,
-          res,
-          Status.OK_200,
+          ctx,
+          200,
           "consent",
           Map.of(
               "clientName",
@@ -265,7 +262,7 @@ final class AuthorizeEndpoint {
                 session.createdAt().toEpochMilli()));
     Map<String, String> answer = new LinkedHashMap<>();
     answer.put("code", code);
-    respond(res, request, answer);
+    respond(ctx, request, answer);
   }
 
   /** Everything after the client and redirect URI; a {@link Request} or a {@link Refusal}. */
@@ -436,29 +433,29 @@ final class AuthorizeEndpoint {
     return encode(sorted);
   }
 
-  private @Nullable ActiveSession session(ServerRequest req) {
-    String token = Pages.cookie(req, Cookies.SESSION);
+  private @Nullable ActiveSession session(RoutingContext ctx) {
+    String token = Http.cookie(ctx, Cookies.SESSION);
     return token == null ? null : sessions.resolve(token);
   }
 
-  private void refuse(ServerResponse res, Request request, String error, String description) {
+  private void refuse(RoutingContext ctx, Request request, String error, String description) {
     Map<String, String> answer = new LinkedHashMap<>();
     answer.put("error", error);
     answer.put("error_description", description);
-    respond(res, request, answer);
+    respond(ctx, request, answer);
   }
 
-  private void respond(ServerResponse res, Request request, Map<String, String> answer) {
+  private void respond(RoutingContext ctx, Request request, Map<String, String> answer) {
     if (request.state() != null) {
       answer.put("state", request.state());
     }
     answer.put("iss", issuer);
     if (request.formPost()) {
-      pages.formPost(res, request.redirectUri(), answer);
+      pages.formPost(ctx, request.redirectUri(), answer);
       return;
     }
     String uri = request.redirectUri();
-    redirect(res, uri + (uri.contains("?") ? "&" : "?") + encode(answer));
+    redirect(ctx, uri + (uri.contains("?") ? "&" : "?") + encode(answer));
   }
 
   static String encode(Map<String, String> fields) {
@@ -474,10 +471,11 @@ final class AuthorizeEndpoint {
     return out.toString();
   }
 
-  private static void redirect(ServerResponse res, String location) {
-    res.status(Status.SEE_OTHER_303)
-        .header(HeaderNames.LOCATION, location)
-        .header(HeaderNames.CACHE_CONTROL, "no-store")
-        .send();
+  private static void redirect(RoutingContext ctx, String location) {
+    ctx.response()
+        .setStatusCode(303)
+        .putHeader("Location", location)
+        .putHeader("Cache-Control", "no-store")
+        .end();
   }
 }

@@ -20,14 +20,12 @@ import dev.gatehouse.web.ClientIps;
 import dev.gatehouse.web.Cookies;
 import dev.gatehouse.web.Csrf;
 import dev.gatehouse.web.ErrorResponses;
+import dev.gatehouse.web.Http;
 import dev.gatehouse.web.Json;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.gatehouse.web.Routing;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  * authorize and the back-channel endpoints live in {@link AuthorizeEndpoint} and {@link
  * TokenEndpoint}.
  */
-public final class OidcRoutes implements HttpService {
+public final class OidcRoutes {
   private final SigningKeys keys;
   private final Grants grants;
   private final ClientDirectory clients;
@@ -113,23 +111,28 @@ public final class OidcRoutes implements HttpService {
     this.codeGuesses = throttles.perAddress("device_code");
   }
 
-  @Override
-  public void routing(HttpRules rules) {
-    rules
-        .get("/.well-known/openid-configuration", (req, res) -> json(res, discovery))
-        .get("/.well-known/jwks.json", (req, res) -> json(res, keys.jwks()))
-        .get("/oidc/jwks", (req, res) -> json(res, keys.jwks()))
-        .get("/oidc/authorize", authorize::authorize)
-        .post("/oidc/authorize", authorize::authorize)
-        .post("/oidc/authorize/consent", authorize::consent)
+  /**
+   * Discovery and the key set are answered on the event loop (bytes in memory); everything else on
+   * virtual threads. Endpoints a browser is sent to answer errors as pages, the rest as JSON.
+   */
+  public void register(Routing routing) {
+    routing
+        .onLoop(HttpMethod.GET, "/.well-known/openid-configuration", ctx -> json(ctx, discovery))
+        .onLoop(HttpMethod.GET, "/.well-known/jwks.json", ctx -> json(ctx, keys.jwks()))
+        .onLoop(HttpMethod.GET, "/oidc/jwks", ctx -> json(ctx, keys.jwks()))
         .post("/oidc/token", token::token)
         .post(
             "/oidc/device_authorization",
-            (req, res) -> token.deviceAuthorization(req, res, issuer + "/oidc/device"))
+            ctx -> token.deviceAuthorization(ctx, issuer + "/oidc/device"))
         .post("/oidc/introspect", token::introspect)
         .post("/oidc/revoke", token::revoke)
         .get("/oidc/userinfo", this::userinfo)
-        .post("/oidc/userinfo", this::userinfo)
+        .post("/oidc/userinfo", this::userinfo);
+    routing
+        .pages()
+        .get("/oidc/authorize", authorize::authorize)
+        .post("/oidc/authorize", authorize::authorize)
+        .post("/oidc/authorize/consent", authorize::consent)
         .get("/oidc/logout", this::logout)
         .post("/oidc/logout", this::logout)
         .get("/oidc/device", this::devicePage)
@@ -199,46 +202,48 @@ public final class OidcRoutes implements HttpService {
     }
   }
 
-  private static void json(ServerResponse res, byte[] body) {
-    res.header(HeaderValues.CONTENT_TYPE_JSON)
-        .header(HeaderNames.CACHE_CONTROL, "public, max-age=300")
-        .header(HeaderNames.create("Access-Control-Allow-Origin"), "*")
-        .send(body);
+  private static void json(RoutingContext ctx, byte[] body) {
+    ctx.response()
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "public, max-age=300")
+        .putHeader("Access-Control-Allow-Origin", "*")
+        .end(Buffer.buffer(body));
   }
 
   /** OIDC Core §5.3: the claims the token's scopes release, read from memory. */
-  private void userinfo(ServerRequest req, ServerResponse res) {
-    String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+  private void userinfo(RoutingContext ctx) {
+    String header = Http.header(ctx, "Authorization", "");
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      bearerError(res, Status.UNAUTHORIZED_401, null, "a Bearer access token is required");
+      bearerError(ctx, 401, null, "a Bearer access token is required");
       return;
     }
     Optional<AccessToken> token = grants.accessTokens().verify(header.substring(7).strip());
     Principal principal = token.flatMap(AccessToken::userId).map(users::get).orElse(null);
     if (token.isEmpty() || principal == null || principal.disabled()) {
-      bearerError(res, Status.UNAUTHORIZED_401, "invalid_token", "the access token is not valid");
+      bearerError(ctx, 401, "invalid_token", "the access token is not valid");
       return;
     }
     if (!token.get().scopes().contains("openid")) {
-      bearerError(res, Status.FORBIDDEN_403, "insufficient_scope", "the token lacks scope openid");
+      bearerError(ctx, 403, "insufficient_scope", "the token lacks scope openid");
       return;
     }
-    res.header(HeaderNames.CACHE_CONTROL, "no-store");
-    Json.send(res, Status.OK_200, UserClaims.of(principal, token.get().scopes()));
+    ctx.response().putHeader("Cache-Control", "no-store");
+    Json.send(ctx, 200, UserClaims.of(principal, token.get().scopes()));
   }
 
   private static void bearerError(
-      ServerResponse res, Status status, @Nullable String error, String description) {
-    res.header(HeaderNames.CACHE_CONTROL, "no-store");
-    res.header(
-        HeaderNames.WWW_AUTHENTICATE,
-        error == null
-            ? "Bearer realm=\"gatehouse\""
-            : "Bearer realm=\"gatehouse\", error=\"" + error + "\"");
+      RoutingContext ctx, int status, @Nullable String error, String description) {
+    ctx.response().putHeader("Cache-Control", "no-store");
+    ctx.response()
+        .putHeader(
+            "WWW-Authenticate",
+            error == null
+                ? "Bearer realm=\"gatehouse\""
+                : "Bearer realm=\"gatehouse\", error=\"" + error + "\"");
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", error == null ? "invalid_request" : error);
     body.put("error_description", description);
-    Json.send(res, status, body);
+    Json.send(ctx, status, body);
   }
 
   /**
@@ -246,24 +251,24 @@ public final class OidcRoutes implements HttpService {
    * ends at once; otherwise the user confirms first, so that no third-party page can sign anyone
    * out. A {@code post_logout_redirect_uri} must be registered for the client, exactly.
    */
-  private void logout(ServerRequest req, ServerResponse res) {
-    Params p = Params.read(req);
+  private void logout(RoutingContext ctx) {
+    Params p = Params.read(ctx);
     String invalid = p.invalid();
     if (invalid != null) {
-      pages.error(res, "invalid_request", invalid);
+      pages.error(ctx, "invalid_request", invalid);
       return;
     }
     String hint = p.get("id_token_hint");
     JWTClaimsSet hinted = hint == null ? null : idTokenClaims(hint);
     if (hint != null && hinted == null) {
-      pages.error(res, "invalid_request", "The id_token_hint was not issued here.");
+      pages.error(ctx, "invalid_request", "The id_token_hint was not issued here.");
       return;
     }
     String clientId = p.get("client_id");
     if (hinted != null) {
       List<String> aud = hinted.getAudience();
       if (clientId != null && !aud.contains(clientId)) {
-        pages.error(res, "invalid_request", "client_id does not match the id_token_hint.");
+        pages.error(ctx, "invalid_request", "client_id does not match the id_token_hint.");
         return;
       }
       clientId = aud.isEmpty() ? null : aud.get(0);
@@ -273,18 +278,18 @@ public final class OidcRoutes implements HttpService {
       Client client = clientId == null ? null : clients.get(clientId);
       if (client == null || !client.postLogoutRedirectUris().contains(target)) {
         pages.error(
-            res,
+            ctx,
             "invalid_request",
             "The post_logout_redirect_uri is not registered for this application.");
         return;
       }
     }
-    String cookie = Pages.cookie(req, Cookies.SESSION);
+    String cookie = Http.cookie(ctx, Cookies.SESSION);
     ActiveSession session = cookie == null ? null : sessions.resolve(cookie);
     boolean confirmed =
-        req.prologue().method() == io.helidon.http.Method.POST
+        ctx.request().method() == HttpMethod.POST
             && "yes".equals(p.get("confirm"))
-            && pages.csrfValid(req, p);
+            && pages.csrfValid(ctx, p);
     boolean hintMatches =
         hinted != null && session != null && session.userId().equals(hinted.getSubject());
     if (session != null && !confirmed && !hintMatches) {
@@ -293,17 +298,16 @@ public final class OidcRoutes implements HttpService {
           List.of("id_token_hint", "post_logout_redirect_uri", "state", "client_id")) {
         p.find(name).ifPresent(v -> fields.put(name, v));
       }
-      pages.renderForm(
-          req, res, Status.OK_200, "logout", Map.of("fields", fields, "done", false), target);
+      pages.renderForm(ctx, 200, "logout", Map.of("fields", fields, "done", false), target);
       return;
     }
     if (cookie != null) {
       sessions.end(cookie);
-      res.headers().add(HeaderNames.SET_COOKIE, cookies.clear(Cookies.SESSION));
+      ctx.response().headers().add("Set-Cookie", cookies.clear(Cookies.SESSION));
     }
     // As the portal's logout: the signed-out browser keeps no device credential (it stays paired).
-    if (Pages.cookie(req, Cookies.DEVICE) != null) {
-      res.headers().add(HeaderNames.SET_COOKIE, cookies.clear(Cookies.DEVICE));
+    if (Http.cookie(ctx, Cookies.DEVICE) != null) {
+      ctx.response().headers().add("Set-Cookie", cookies.clear(Cookies.DEVICE));
     }
     if (target != null) {
       String state = p.get("state");
@@ -314,10 +318,10 @@ public final class OidcRoutes implements HttpService {
                   + (target.contains("?") ? "&" : "?")
                   + "state="
                   + URLEncoder.encode(state, StandardCharsets.UTF_8);
-      res.status(Status.SEE_OTHER_303).header(HeaderNames.LOCATION, location).send();
+      Http.redirect(ctx, location);
       return;
     }
-    pages.renderForm(req, res, Status.OK_200, "logout", Map.of("fields", Map.of(), "done", true));
+    pages.renderForm(ctx, 200, "logout", Map.of("fields", Map.of(), "done", true));
   }
 
   /** The claims of an ID token signed here, expired or not (a hint may be old). */
@@ -334,62 +338,52 @@ public final class OidcRoutes implements HttpService {
     }
   }
 
-  private void devicePage(ServerRequest req, ServerResponse res) {
-    String typed = req.query().first("user_code").orElse("");
-    ActiveSession session = signedIn(req);
+  private void devicePage(RoutingContext ctx) {
+    String typed = Http.query(ctx, "user_code", "");
+    ActiveSession session = signedIn(ctx);
     if (session == null) {
       String rd =
           "/oidc/device"
               + (typed.isEmpty()
                   ? ""
                   : "?user_code=" + URLEncoder.encode(typed, StandardCharsets.UTF_8));
-      res.status(Status.SEE_OTHER_303)
-          .header(
-              HeaderNames.LOCATION, "/login?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8))
-          .send();
+      ctx.response()
+          .setStatusCode(303)
+          .putHeader("Location", "/login?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8))
+          .end();
       return;
     }
     if (typed.isEmpty() || typed.length() > 64) {
-      device(req, res, Status.OK_200, "", "", List.of(), "", "");
+      device(ctx, 200, "", "", List.of(), "", "");
       return;
     }
-    if (throttled(req, res)) {
+    if (throttled(ctx)) {
       return;
     }
     Optional<Grants.PendingDevice> pending;
     try {
       pending = grants.pendingDevice(typed);
     } catch (RuntimeException e) {
-      codeGuesses.pass(clientIps.of(req));
+      codeGuesses.pass(clientIps.of(ctx));
       throw e;
     }
     Client client = pending.map(d -> clients.get(d.clientId())).orElse(null);
     if (pending.isEmpty() || client == null) {
-      codeGuesses.fail(clientIps.of(req));
-      device(
-          req, res, Status.BAD_REQUEST_400, typed, "", List.of(), "", "Unknown or expired code.");
+      codeGuesses.fail(clientIps.of(ctx));
+      device(ctx, 400, typed, "", List.of(), "", "Unknown or expired code.");
       return;
     }
-    codeGuesses.pass(clientIps.of(req));
-    device(
-        req,
-        res,
-        Status.OK_200,
-        pending.get().userCode(),
-        client.name(),
-        pending.get().scopes(),
-        "",
-        "");
+    codeGuesses.pass(clientIps.of(ctx));
+    device(ctx, 200, pending.get().userCode(), client.name(), pending.get().scopes(), "", "");
   }
 
-  private void deviceDecision(ServerRequest req, ServerResponse res) {
-    Params form = Params.form(req);
-    ActiveSession session = signedIn(req);
-    if (session == null || form.invalid() != null || !pages.csrfValid(req, form)) {
+  private void deviceDecision(RoutingContext ctx) {
+    Params form = Params.form(ctx);
+    ActiveSession session = signedIn(ctx);
+    if (session == null || form.invalid() != null || !pages.csrfValid(ctx, form)) {
       device(
-          req,
-          res,
-          Status.FORBIDDEN_403,
+          ctx,
+          403,
           "",
           "",
           List.of(),
@@ -397,7 +391,7 @@ public final class OidcRoutes implements HttpService {
           "Your form expired or you are signed out; please try again.");
       return;
     }
-    if (throttled(req, res)) {
+    if (throttled(ctx)) {
       return;
     }
     boolean allow = "allow".equals(form.get("decision"));
@@ -408,20 +402,19 @@ public final class OidcRoutes implements HttpService {
           grants.decideDevice(
               userCode, session.userId(), session.createdAt().toEpochMilli(), allow);
     } catch (RuntimeException e) {
-      codeGuesses.pass(clientIps.of(req));
+      codeGuesses.pass(clientIps.of(ctx));
       throw e;
     }
     if (decided) {
-      codeGuesses.pass(clientIps.of(req));
+      codeGuesses.pass(clientIps.of(ctx));
     } else {
-      codeGuesses.fail(clientIps.of(req));
-      device(req, res, Status.BAD_REQUEST_400, "", "", List.of(), "", "Unknown or expired code.");
+      codeGuesses.fail(clientIps.of(ctx));
+      device(ctx, 400, "", "", List.of(), "", "Unknown or expired code.");
       return;
     }
     device(
-        req,
-        res,
-        Status.OK_200,
+        ctx,
+        200,
         "",
         "",
         List.of(),
@@ -435,17 +428,16 @@ public final class OidcRoutes implements HttpService {
    * Answers 429 when this address guessed too many user codes, before the code is looked up; true
    * when it did. Otherwise the lookup is admitted, and must end in a pass or a fail.
    */
-  private boolean throttled(ServerRequest req, ServerResponse res) {
-    Duration wait = codeGuesses.begin(clientIps.of(req));
+  private boolean throttled(RoutingContext ctx) {
+    Duration wait = codeGuesses.begin(clientIps.of(ctx));
     if (!wait.isPositive()) {
       return false;
     }
     String seconds = ErrorResponses.retryAfter(wait);
-    res.header(HeaderNames.RETRY_AFTER, seconds);
+    ctx.response().putHeader("Retry-After", seconds);
     device(
-        req,
-        res,
-        Status.TOO_MANY_REQUESTS_429,
+        ctx,
+        429,
         "",
         "",
         List.of(),
@@ -455,17 +447,15 @@ public final class OidcRoutes implements HttpService {
   }
 
   private void device(
-      ServerRequest req,
-      ServerResponse res,
-      Status status,
+      RoutingContext ctx,
+      int status,
       String userCode,
       String clientName,
       List<String> scopes,
       String message,
       String error) {
     pages.renderForm(
-        req,
-        res,
+        ctx,
         status,
         "device",
         Map.of(
@@ -481,8 +471,8 @@ public final class OidcRoutes implements HttpService {
             error));
   }
 
-  private @Nullable ActiveSession signedIn(ServerRequest req) {
-    String cookie = Pages.cookie(req, Cookies.SESSION);
+  private @Nullable ActiveSession signedIn(RoutingContext ctx) {
+    String cookie = Http.cookie(ctx, Cookies.SESSION);
     ActiveSession session = cookie == null ? null : sessions.resolve(cookie);
     if (session == null) {
       return null;

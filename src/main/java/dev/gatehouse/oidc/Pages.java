@@ -1,12 +1,8 @@
 package dev.gatehouse.oidc;
 
-import dev.gatehouse.web.Cookies;
 import dev.gatehouse.web.Csrf;
 import dev.gatehouse.web.HtmlPage;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -33,18 +29,13 @@ final class Pages {
     this.csrf = csrf;
   }
 
-  void render(ServerResponse res, Status status, String template, Map<String, Object> params) {
-    send(res, status, template, params, HtmlPage.CSP);
+  void render(RoutingContext ctx, int status, String template, Map<String, Object> params) {
+    send(ctx, status, template, params, HtmlPage.CSP);
   }
 
   /** A page with the browser's CSRF token added as {@code csrf}; its forms stay on the portal. */
-  void renderForm(
-      ServerRequest req,
-      ServerResponse res,
-      Status status,
-      String template,
-      Map<String, Object> params) {
-    renderForm(req, res, status, template, params, null);
+  void renderForm(RoutingContext ctx, int status, String template, Map<String, Object> params) {
+    renderForm(ctx, status, template, params, null);
   }
 
   /**
@@ -53,31 +44,29 @@ final class Pages {
    * form-action} must then allow.
    */
   void renderForm(
-      ServerRequest req,
-      ServerResponse res,
-      Status status,
+      RoutingContext ctx,
+      int status,
       String template,
       Map<String, Object> params,
       @Nullable String target) {
     Map<String, Object> all = new HashMap<>(params);
-    all.put(Csrf.FIELD, csrf.token(req, res));
-    send(res, status, template, all, HtmlPage.csp(uris(target)));
+    all.put(Csrf.FIELD, csrf.token(ctx));
+    send(ctx, status, template, all, HtmlPage.csp(uris(target)));
   }
 
-  void error(ServerResponse res, String error, String description) {
-    render(
-        res, Status.BAD_REQUEST_400, "error", Map.of("error", error, "description", description));
+  void error(RoutingContext ctx, String error, String description) {
+    render(ctx, 400, "error", Map.of("error", error, "description", description));
   }
 
   /** The form_post page may run exactly its one line of script and post only to the client. */
-  void formPost(ServerResponse res, String action, Map<String, String> fields) {
+  void formPost(RoutingContext ctx, String action, Map<String, String> fields) {
     String csp =
         "default-src 'none'; "
             + FORM_POST_SCRIPT
             + "; "
             + HtmlPage.formAction(uris(action))
             + "; frame-ancestors 'none'; base-uri 'none'";
-    send(res, Status.OK_200, "form_post", Map.of("action", action, "fields", fields), csp);
+    send(ctx, 200, "form_post", Map.of("action", action, "fields", fields), csp);
   }
 
   /** A registered URI as a list of one, or none when it does not parse. */
@@ -94,17 +83,13 @@ final class Pages {
 
   /** Relying parties' pages must not learn codes or states from the referrer: none is sent. */
   private void send(
-      ServerResponse res, Status status, String template, Map<String, Object> params, String csp) {
-    HtmlPage.send(res, status, "oidc/" + template + ".jte", params, csp, "no-referrer");
+      RoutingContext ctx, int status, String template, Map<String, Object> params, String csp) {
+    HtmlPage.send(ctx.response(), status, "oidc/" + template + ".jte", params, csp, "no-referrer");
   }
 
   /** Whether a submitted form passes the portal's CSRF check. */
-  boolean csrfValid(ServerRequest req, Params form) {
-    return csrf.permits(req, form.get(Csrf.FIELD));
-  }
-
-  static @Nullable String cookie(ServerRequest req, String name) {
-    return Cookies.value(req.headers().first(HeaderNames.COOKIE).orElse(null), name);
+  boolean csrfValid(RoutingContext ctx, Params form) {
+    return csrf.permits(ctx, form.get(Csrf.FIELD));
   }
 
   private static String sha256(String script) {

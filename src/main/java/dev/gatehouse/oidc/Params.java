@@ -1,13 +1,10 @@
 package dev.gatehouse.oidc;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
-import io.helidon.webserver.http.ServerRequest;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import dev.gatehouse.failure.Failure;
+import dev.gatehouse.web.Form;
+import dev.gatehouse.web.Http;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -22,17 +19,16 @@ import org.jspecify.annotations.Nullable;
  * which becomes {@code invalid_request} rather than an exception.
  */
 record Params(Map<String, String> values, Set<String> repeated, @Nullable String problem) {
-  private static final int MAX_BYTES = 64 * 1024;
   static final int MAX_VALUE = 4096;
 
-  static Params read(ServerRequest req) {
-    if (req.prologue().method() == Method.POST) {
-      return form(req);
+  static Params read(RoutingContext ctx) {
+    if (ctx.request().method() == HttpMethod.POST) {
+      return form(ctx);
     }
     Map<String, String> values = new LinkedHashMap<>();
     Set<String> repeated = new TreeSet<>();
-    for (String name : req.query().names()) {
-      var all = req.query().all(name);
+    for (String name : ctx.queryParams().names()) {
+      var all = ctx.queryParams().getAll(name);
       if (all.size() > 1) {
         repeated.add(name);
       }
@@ -44,53 +40,16 @@ record Params(Map<String, String> values, Set<String> repeated, @Nullable String
   }
 
   /** A form body; anything else is a problem to report. */
-  static Params form(ServerRequest req) {
-    String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
+  static Params form(RoutingContext ctx) {
+    String type = Http.header(ctx, "Content-Type", "").toLowerCase(Locale.ROOT);
     if (!type.startsWith("application/x-www-form-urlencoded")) {
-      drain(req);
       return new Params(Map.of(), Set.of(), "the body must be application/x-www-form-urlencoded");
     }
-    if (!req.content().hasEntity()) {
-      return new Params(Map.of(), Set.of(), null);
-    }
-    byte[] body;
-    try (InputStream in = req.content().inputStream()) {
-      body = in.readNBytes(MAX_BYTES + 1);
-    } catch (IOException | RuntimeException e) {
-      return new Params(Map.of(), Set.of(), "the body could not be read");
-    }
-    if (body.length > MAX_BYTES) {
-      return new Params(Map.of(), Set.of(), "the body is too large");
-    }
-    Map<String, String> values = new HashMap<>();
-    Set<String> repeated = new TreeSet<>();
-    for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      try {
-        String name =
-            URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-        String value =
-            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-        if (values.putIfAbsent(name, value) != null) {
-          repeated.add(name);
-        }
-      } catch (IllegalArgumentException e) {
-        return new Params(Map.of(), Set.of(), "malformed form encoding");
-      }
-    }
-    return new Params(values, repeated, null);
-  }
-
-  private static void drain(ServerRequest req) {
-    if (req.content().hasEntity()) {
-      try (InputStream in = req.content().inputStream()) {
-        in.skip(MAX_BYTES);
-      } catch (IOException | RuntimeException e) {
-        // Nothing to keep; the request is refused either way.
-      }
+    try {
+      Form form = Form.read(ctx);
+      return new Params(form.fields(), form.repeated(), null);
+    } catch (Failure.Invalid e) {
+      return new Params(Map.of(), Set.of(), "malformed form encoding");
     }
   }
 

@@ -11,10 +11,7 @@ import dev.gatehouse.token.TokenSet;
 import dev.gatehouse.web.ClientIps;
 import dev.gatehouse.web.ErrorResponses;
 import dev.gatehouse.web.Json;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -71,11 +68,11 @@ final class TokenEndpoint {
   /** A client that failed to authenticate, or a request that could not be read. */
   private static final class Refused extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    final Status status;
+    final int status;
     final String error;
     final boolean basic;
 
-    Refused(Status status, String error, String description, boolean basic) {
+    Refused(int status, String error, String description, boolean basic) {
       super(description, null, false, false);
       this.status = status;
       this.error = error;
@@ -83,12 +80,12 @@ final class TokenEndpoint {
     }
   }
 
-  void token(ServerRequest req, ServerResponse res) {
+  void token(RoutingContext ctx) {
     guarded(
-        res,
+        ctx,
         () -> {
-          Params p = params(req);
-          Client client = authenticate(req, p, false);
+          Params p = params(ctx);
+          Client client = authenticate(ctx, p, false);
           String grantType = p.get("grant_type");
           if (grantType == null) {
             throw invalid("grant_type is required");
@@ -96,17 +93,14 @@ final class TokenEndpoint {
           if (!List.of("authorization_code", "refresh_token", "client_credentials", DEVICE_GRANT)
               .contains(grantType)) {
             throw new Refused(
-                Status.BAD_REQUEST_400,
+                400,
                 "unsupported_grant_type",
                 "grant_type " + grantType + " is not supported",
                 false);
           }
           if (!client.grantTypes().contains(grantType)) {
             throw new Refused(
-                Status.BAD_REQUEST_400,
-                "unauthorized_client",
-                "this client may not use " + grantType,
-                false);
+                400, "unauthorized_client", "this client may not use " + grantType, false);
           }
           Outcome outcome =
               switch (grantType) {
@@ -125,32 +119,29 @@ final class TokenEndpoint {
                 default -> grants.pollDevice(client, required(p, "device_code"));
               };
           switch (outcome) {
-            case Outcome.Issued issued -> send(res, Status.OK_200, body(issued.tokens()));
-            case Outcome.Refused refused -> sendError(res, refused.error(), refused.description());
+            case Outcome.Issued issued -> send(ctx, 200, body(issued.tokens()));
+            case Outcome.Refused refused -> sendError(ctx, refused.error(), refused.description());
           }
         });
   }
 
-  void deviceAuthorization(ServerRequest req, ServerResponse res, String verificationUri) {
-    String address = clientIps.of(req);
+  void deviceAuthorization(RoutingContext ctx, String verificationUri) {
+    String address = clientIps.of(ctx);
     Duration wait = deviceStarts.begin(address);
     if (wait.isPositive()) {
-      slowDown(res, wait, "too many device authorizations from this address");
+      slowDown(ctx, wait, "too many device authorizations from this address");
       return;
     }
     // Every call counts, answered or not: each one writes a row.
     deviceStarts.fail(address);
     guarded(
-        res,
+        ctx,
         () -> {
-          Params p = params(req);
-          Client client = authenticate(req, p, false);
+          Params p = params(ctx);
+          Client client = authenticate(ctx, p, false);
           if (!client.grantTypes().contains(DEVICE_GRANT)) {
             throw new Refused(
-                Status.BAD_REQUEST_400,
-                "unauthorized_client",
-                "this client may not use the device flow",
-                false);
+                400, "unauthorized_client", "this client may not use the device flow", false);
           }
           List<String> scopes = narrowed(p, client);
           Grants.DeviceStart start;
@@ -160,7 +151,7 @@ final class TokenEndpoint {
                     client, scopes == null ? client.scopes() : scopes, deviceCodesPerClient);
           } catch (Failure.Throttled e) {
             throttles.refused("device_codes_per_client");
-            slowDown(res, e.retryAfter(), String.valueOf(e.getMessage()));
+            slowDown(ctx, e.retryAfter(), String.valueOf(e.getMessage()));
             return;
           }
           Map<String, Object> body = new LinkedHashMap<>();
@@ -170,56 +161,56 @@ final class TokenEndpoint {
           body.put("verification_uri_complete", verificationUri + "?user_code=" + start.userCode());
           body.put("expires_in", start.expiresIn());
           body.put("interval", start.interval());
-          send(res, Status.OK_200, body);
+          send(ctx, 200, body);
         });
   }
 
-  void introspect(ServerRequest req, ServerResponse res) {
+  void introspect(RoutingContext ctx) {
     guarded(
-        res,
+        ctx,
         () -> {
-          Params p = params(req);
-          Client client = authenticate(req, p, true);
+          Params p = params(ctx);
+          Client client = authenticate(ctx, p, true);
           Map<String, Object> body =
               new LinkedHashMap<>(grants.introspect(client, required(p, "token")));
           if (Boolean.TRUE.equals(body.get("active"))) {
             body.put("iss", issuer);
           }
-          send(res, Status.OK_200, body);
+          send(ctx, 200, body);
         });
   }
 
-  void revoke(ServerRequest req, ServerResponse res) {
+  void revoke(RoutingContext ctx) {
     guarded(
-        res,
+        ctx,
         () -> {
-          Params p = params(req);
-          Client client = authenticate(req, p, false);
+          Params p = params(ctx);
+          Client client = authenticate(ctx, p, false);
           var refused = grants.revoke(client, required(p, "token"));
           if (refused.isPresent()) {
-            sendError(res, refused.get().error(), refused.get().description());
+            sendError(ctx, refused.get().error(), refused.get().description());
             return;
           }
-          res.status(Status.OK_200).header(HeaderNames.CACHE_CONTROL, "no-store").send();
+          ctx.response().setStatusCode(200).putHeader("Cache-Control", "no-store").end();
         });
   }
 
-  private static void guarded(ServerResponse res, Runnable handler) {
+  private static void guarded(RoutingContext ctx, Runnable handler) {
     try {
       handler.run();
     } catch (Refused e) {
       if (e.basic) {
-        res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"gatehouse\"");
+        ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"gatehouse\"");
       }
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("error", e.error);
       body.put("error_description", String.valueOf(e.getMessage()));
-      send(res, e.status, body);
+      send(ctx, e.status, body);
     }
   }
 
-  private static Params params(ServerRequest req) {
-    Params p = Params.form(req);
+  private static Params params(RoutingContext ctx) {
+    Params p = Params.form(ctx);
     String invalid = p.invalid();
     if (invalid != null) {
       throw invalid(invalid);
@@ -228,11 +219,11 @@ final class TokenEndpoint {
   }
 
   /**
-   * The client behind the request. {@code confidentialOnly}: public clients may not call (as for
+   * The client behind the ctx. {@code confidentialOnly}: public clients may not call (as for
    * introspection, which would otherwise let anyone probe tokens).
    */
-  private Client authenticate(ServerRequest req, Params p, boolean confidentialOnly) {
-    String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
+  private Client authenticate(RoutingContext ctx, Params p, boolean confidentialOnly) {
+    String header = ctx.request().getHeader("Authorization");
     String postedSecret = p.get("client_secret");
     String postedId = p.get("client_id");
     boolean basic = header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
@@ -324,8 +315,7 @@ final class TokenEndpoint {
     List<String> scopes = List.copyOf(new LinkedHashSet<>(Arrays.asList(scope.trim().split(" +"))));
     for (String s : scopes) {
       if (!client.scopes().contains(s)) {
-        throw new Refused(
-            Status.BAD_REQUEST_400, "invalid_scope", "scope " + s + " is not allowed", false);
+        throw new Refused(400, "invalid_scope", "scope " + s + " is not allowed", false);
       }
     }
     return scopes;
@@ -340,11 +330,11 @@ final class TokenEndpoint {
   }
 
   private static Refused invalid(String description) {
-    return new Refused(Status.BAD_REQUEST_400, "invalid_request", description, false);
+    return new Refused(400, "invalid_request", description, false);
   }
 
   private static Refused unauthenticated(String description, boolean basic) {
-    return new Refused(Status.UNAUTHORIZED_401, "invalid_client", description, basic);
+    return new Refused(401, "invalid_client", description, basic);
   }
 
   private static Map<String, Object> body(TokenSet tokens) {
@@ -366,24 +356,23 @@ final class TokenEndpoint {
    * 429 with Retry-After and RFC 8628's {@code slow_down}: the registered OAuth error that says
    * exactly this.
    */
-  private static void slowDown(ServerResponse res, Duration wait, String description) {
-    res.header(HeaderNames.RETRY_AFTER, ErrorResponses.retryAfter(wait));
+  private static void slowDown(RoutingContext ctx, Duration wait, String description) {
+    ctx.response().putHeader("Retry-After", ErrorResponses.retryAfter(wait));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", "slow_down");
     body.put("error_description", description);
-    send(res, Status.TOO_MANY_REQUESTS_429, body);
+    send(ctx, 429, body);
   }
 
-  private static void sendError(ServerResponse res, String error, String description) {
+  private static void sendError(RoutingContext ctx, String error, String description) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", error);
     body.put("error_description", description);
-    send(res, Status.BAD_REQUEST_400, body);
+    send(ctx, 400, body);
   }
 
-  static void send(ServerResponse res, Status status, Map<String, Object> body) {
-    res.header(HeaderNames.CACHE_CONTROL, "no-store")
-        .header(HeaderNames.create("Pragma"), "no-cache");
-    Json.send(res, status, body);
+  static void send(RoutingContext ctx, int status, Map<String, Object> body) {
+    ctx.response().putHeader("Cache-Control", "no-store").putHeader("Pragma", "no-cache");
+    Json.send(ctx, status, body);
   }
 }

@@ -1,8 +1,7 @@
 package dev.gatehouse.web;
 
 import dev.gatehouse.net.ClientAddresses;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The client address of a portal, OIDC or admin request, as throttles and the audit log key it: the
@@ -17,8 +16,8 @@ public final class ClientIps {
     this.addresses = addresses;
   }
 
-  public String of(ServerRequest req) {
+  public String of(RoutingContext ctx) {
     return addresses.of(
-        req.remotePeer().host(), req.headers().first(HeaderNames.X_FORWARDED_FOR).orElse(null));
+        ctx.request().remoteAddress().hostAddress(), ctx.request().getHeader("X-Forwarded-For"));
   }
 }

@@ -2,9 +2,7 @@ package dev.gatehouse.web;
 
 import dev.gatehouse.crypto.MacKey;
 import dev.gatehouse.crypto.Secrets;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -75,8 +73,8 @@ public final class Csrf {
    * The token for this browser's forms: bound to its session cookie, or to its pre-session cookie,
    * which is set here on first sight.
    */
-  public String token(ServerRequest req, ServerResponse res) {
-    String cookieHeader = req.headers().first(HeaderNames.COOKIE).orElse(null);
+  public String token(RoutingContext ctx) {
+    String cookieHeader = ctx.request().getHeader("Cookie");
     String session = Cookies.value(cookieHeader, Cookies.SESSION);
     if (session != null) {
       return key.sign("session", session);
@@ -84,7 +82,7 @@ public final class Csrf {
     String browser = Cookies.value(cookieHeader, cookieName);
     if (browser == null || browser.length() != 43) {
       browser = secrets.generate("");
-      res.header(HeaderNames.SET_COOKIE, cookies.setHostOnly(cookieName, browser, -1));
+      ctx.response().headers().add("Set-Cookie", cookies.setHostOnly(cookieName, browser, -1));
     }
     return key.sign("browser", browser);
   }
@@ -94,11 +92,11 @@ public final class Csrf {
    * says, and {@code field} is the token of this browser's session or pre-session cookie. Either
    * binding passes, so that a sign-in in another tab does not expire a form rendered before it.
    */
-  public boolean permits(ServerRequest req, @Nullable String field) {
-    if (!sameOrigin(req) || field == null || field.isEmpty()) {
+  public boolean permits(RoutingContext ctx, @Nullable String field) {
+    if (!sameOrigin(ctx) || field == null || field.isEmpty()) {
       return false;
     }
-    String cookieHeader = req.headers().first(HeaderNames.COOKIE).orElse(null);
+    String cookieHeader = ctx.request().getHeader("Cookie");
     String session = Cookies.value(cookieHeader, Cookies.SESSION);
     String browser = Cookies.value(cookieHeader, cookieName);
     boolean bySession = session != null && key.verify(field, "session", session);
@@ -111,16 +109,16 @@ public final class Csrf {
    * Origin} on every form POST; a sibling host under the cookie domain is same-site but not
    * same-origin, so it is refused too.
    */
-  public boolean sameOrigin(ServerRequest req) {
-    String site = req.headers().first(HeaderNames.create("Sec-Fetch-Site")).orElse(null);
+  public boolean sameOrigin(RoutingContext ctx) {
+    String site = ctx.request().getHeader("Sec-Fetch-Site");
     if (site != null && !site.equals("same-origin") && !site.equals("none")) {
       return false;
     }
-    String sent = req.headers().first(HeaderNames.ORIGIN).orElse(null);
+    String sent = ctx.request().getHeader("Origin");
     if (sent == null || sent.equalsIgnoreCase(origin)) {
       return true;
     }
-    String host = req.headers().first(HeaderNames.HOST).orElse(null);
+    String host = ctx.request().getHeader("Host");
     return originFromHost
         && host != null
         && sent.equalsIgnoreCase(origin.substring(0, origin.indexOf("://") + 3) + host);

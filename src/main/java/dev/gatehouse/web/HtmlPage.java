@@ -3,9 +3,8 @@ package dev.gatehouse.web;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerResponse;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -81,21 +80,21 @@ public final class HtmlPage {
 
   /** Renders {@code template} (a path such as {@code login/login.jte}) and sends it. */
   public static void send(
-      ServerResponse res,
-      Status status,
+      HttpServerResponse res,
+      int status,
       String template,
       Map<String, Object> params,
       String csp,
       String referrerPolicy) {
     StringOutput out = new StringOutput();
     ENGINE.render(template, params, out);
-    res.status(status)
-        .header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
-        .header(HeaderNames.CACHE_CONTROL, "no-store")
-        .header(HeaderNames.create("Content-Security-Policy"), csp)
-        .header(HeaderNames.create("X-Frame-Options"), "DENY")
-        .header(HeaderNames.create("Referrer-Policy"), referrerPolicy)
-        .header(HeaderNames.create("X-Content-Type-Options"), "nosniff")
-        .send(out.toString().getBytes(StandardCharsets.UTF_8));
+    res.setStatusCode(status)
+        .putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Content-Security-Policy", csp)
+        .putHeader("X-Frame-Options", "DENY")
+        .putHeader("Referrer-Policy", referrerPolicy)
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .end(Buffer.buffer(out.toString().getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -14,10 +14,9 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.gatehouse.failure.Failure;
-import io.helidon.http.HeaderValues;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.util.Set;
 import java.util.TreeSet;
@@ -60,9 +59,9 @@ public final class Json {
   private Json() {}
 
   /** Reads the request body as {@code type}; malformed input is a {@link Failure.Invalid}. */
-  public static <T> T read(ServerRequest request, Class<T> type) {
-    requireBody(request);
-    return mapped(() -> MAPPER.readValue(request.content().inputStream(), type));
+  public static <T> T read(RoutingContext request, Class<T> type) {
+    byte[] body = requireBody(request);
+    return mapped(() -> MAPPER.readValue(body, type));
   }
 
   /** A PATCH body as {@code type}, and the fields it set to an explicit {@code null}. */
@@ -72,9 +71,9 @@ public final class Json {
    * Reads a PATCH body: absent fields stay as they are, and {@code nulls} names the fields sent as
    * {@code null}, which a merge patch (RFC 7396) clears; the record alone cannot tell them apart.
    */
-  public static <T> Patch<T> readPatch(ServerRequest request, Class<T> type) {
-    requireBody(request);
-    JsonNode tree = mapped(() -> MAPPER.readTree(request.content().inputStream()));
+  public static <T> Patch<T> readPatch(RoutingContext request, Class<T> type) {
+    byte[] body = requireBody(request);
+    JsonNode tree = mapped(() -> MAPPER.readTree(body));
     Set<String> nulls = new TreeSet<>();
     tree.properties()
         .forEach(
@@ -90,10 +89,12 @@ public final class Json {
     @Nullable T read() throws IOException;
   }
 
-  private static void requireBody(ServerRequest request) {
-    if (!request.content().hasEntity()) {
+  private static byte[] requireBody(RoutingContext request) {
+    Buffer body = request.body().buffer();
+    if (body == null || body.length() == 0) {
       throw new Failure.Invalid(null, "a JSON request body is required");
     }
+    return body.getBytes();
   }
 
   /** The value {@code reading} gives, with Jackson's errors turned into field-naming 400s. */
@@ -119,14 +120,22 @@ public final class Json {
   }
 
   /** Sends {@code body} as JSON with {@code status}. */
-  public static void send(ServerResponse response, Status status, Object body) {
+  public static void send(RoutingContext ctx, int status, Object body) {
+    send(ctx.response(), status, body);
+  }
+
+  /** Sends {@code body} as JSON with {@code status}. */
+  public static void send(HttpServerResponse response, int status, Object body) {
     byte[] bytes;
     try {
       bytes = MAPPER.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise " + body.getClass(), e);
     }
-    response.status(status).header(HeaderValues.CONTENT_TYPE_JSON).send(bytes);
+    response
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(Buffer.buffer(bytes));
   }
 
   private static String fieldOf(JsonMappingException e) {

@@ -1,7 +1,7 @@
 package dev.gatehouse.web;
 
 import dev.gatehouse.failure.Failure;
-import io.helidon.webserver.http.ServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
 /** One page of a list: {@code ?limit=&offset=} in, {@code items,total,limit,offset} out. */
@@ -12,19 +12,19 @@ public record Page<T>(List<T> items, long total, int limit, int offset) {
   /** The requested window, checked. */
   public record Window(int limit, int offset) {}
 
-  public static Window window(ServerRequest request) {
+  public static Window window(RoutingContext request) {
     int limit = intParam(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     int offset = intParam(request, "offset", 0, 0, Integer.MAX_VALUE);
     return new Window(limit, offset);
   }
 
-  private static int intParam(ServerRequest request, String name, int fallback, int min, int max) {
-    var raw = request.query().first(name);
-    if (raw.isEmpty()) {
+  private static int intParam(RoutingContext request, String name, int fallback, int min, int max) {
+    String raw = request.queryParams().get(name);
+    if (raw == null) {
       return fallback;
     }
     try {
-      int value = Integer.parseInt(raw.get());
+      int value = Integer.parseInt(raw);
       if (value < min || value > max) {
         throw new Failure.Invalid(name, name + " must be between " + min + " and " + max);
       }

@@ -10,7 +10,7 @@ import dev.gatehouse.client.Client;
 import dev.gatehouse.client.ClientRequest;
 import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.web.Json;
-import io.helidon.http.Method;
+import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -48,11 +48,11 @@ class OpenApiDocumentsEveryAdminRouteTest {
   private static JsonNode operation(AdminRoutes.Route route) {
     return doc.path("paths")
         .path(route.path())
-        .path(route.method().text().toLowerCase(Locale.ROOT));
+        .path(route.method().name().toLowerCase(Locale.ROOT));
   }
 
   private static boolean writes(AdminRoutes.Route route) {
-    return !route.method().equals(Method.GET) && !route.method().equals(Method.HEAD);
+    return !route.method().equals(HttpMethod.GET) && !route.method().equals(HttpMethod.HEAD);
   }
 
   @Test
@@ -69,7 +69,7 @@ class OpenApiDocumentsEveryAdminRouteTest {
     assertThat(AdminRoutes.ROUTES).isNotEmpty();
     for (AdminRoutes.Route route : AdminRoutes.ROUTES) {
       assertThat(operation(route).isObject())
-          .as("%s %s is in openapi.json", route.method().text(), route.path())
+          .as("%s %s is in openapi.json", route.method().name(), route.path())
           .isTrue();
     }
   }
@@ -78,7 +78,7 @@ class OpenApiDocumentsEveryAdminRouteTest {
   void everyDocumentedOperationIsARegisteredRoute() {
     Set<String> registered = new HashSet<>();
     AdminRoutes.ROUTES.forEach(
-        r -> registered.add(r.method().text().toLowerCase(Locale.ROOT) + " " + r.path()));
+        r -> registered.add(r.method().name().toLowerCase(Locale.ROOT) + " " + r.path()));
     List<String> documented = new ArrayList<>();
     doc.path("paths")
         .properties()
@@ -98,7 +98,7 @@ class OpenApiDocumentsEveryAdminRouteTest {
   @Test
   void everyRouteDocumentsItsSuccessItsErrorsAndItsBody() {
     for (AdminRoutes.Route route : AdminRoutes.ROUTES) {
-      String name = route.method().text() + " " + route.path();
+      String name = route.method().name() + " " + route.path();
       JsonNode responses = operation(route).path("responses");
       assertThat(responses.properties().stream().anyMatch(code -> code.getKey().startsWith("2")))
           .as("%s has a success response", name)
@@ -110,16 +110,16 @@ class OpenApiDocumentsEveryAdminRouteTest {
       if (route.path().contains("{")) {
         assertThat(responses.has("404")).as("%s documents 404", name).isTrue();
       }
-      if (route.method().equals(Method.POST) || route.method().equals(Method.PATCH)) {
+      if (route.method().equals(HttpMethod.POST) || route.method().equals(HttpMethod.PATCH)) {
         assertThat(responses.has("400")).as("%s documents 400", name).isTrue();
       }
-      if (route.method().equals(Method.PATCH)
-          || (route.method().equals(Method.POST) && !route.path().endsWith("/secret"))) {
+      if (route.method().equals(HttpMethod.PATCH)
+          || (route.method().equals(HttpMethod.POST) && !route.path().endsWith("/secret"))) {
         assertThat(operation(route).path("requestBody").path("content").has("application/json"))
             .as("%s documents its JSON body", name)
             .isTrue();
       }
-      if (route.method().equals(Method.GET) && !route.path().contains("{")) {
+      if (route.method().equals(HttpMethod.GET) && !route.path().contains("{")) {
         assertThat(responses.has("400")).as("%s documents a bad limit", name).isTrue();
         // Lists page by offset, except the audit log, which grows while it is read.
         assertThat(parameterNames(route))
@@ -147,7 +147,7 @@ class OpenApiDocumentsEveryAdminRouteTest {
       Matcher matcher = PATH_PARAM.matcher(route.path());
       while (matcher.find()) {
         assertThat(parameterNames(route))
-            .as("%s %s declares {%s}", route.method().text(), route.path(), matcher.group(1))
+            .as("%s %s declares {%s}", route.method().name(), route.path(), matcher.group(1))
             .contains(matcher.group(1));
       }
     }
