@@ -190,7 +190,8 @@ gh_stop() {
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 # The comparison tables: result_header; result_line ROUND CONNS SYSTEM RESULT prints one system's
-# figures; ratio_line ROUND CONNS RESULT BASELINE prints RESULT's req/s, p50 and p99 over BASELINE's.
+# figures; ratio_line ROUND CONNS RESULT BASELINE [LABEL] prints RESULT's req/s, p50 and p99 over
+# BASELINE's, labelled LABEL (default "ratio").
 # A RESULT with a cpu_us field (see cpu_ticks) also shows the server's CPU time per request.
 result_header() {
   printf '%-6s %-5s %-15s %10s %9s %9s %9s %7s %10s\n' round conns system req/s p50_ms p99_ms max_ms \
@@ -207,7 +208,7 @@ ratio_line() {
     ratios+=("$(awk -v a="$(field "$3" $f)" -v b="$(field "$4" $f)" \
       'BEGIN{if (a == "" || b == "" || b == 0) printf "-"; else printf "%.2f", a/b}')")
   done
-  printf '%-6s %-5s %-15s %10s %9s %9s %9s %7s %10s\n' "$1" "$2" ratio "${ratios[@]}"
+  printf '%-6s %-5s %-15s %10s %9s %9s %9s %7s %10s\n' "$1" "$2" "${5:-ratio}" "${ratios[@]}"
 }
 
 # cpu_ticks PID...: user + system CPU time of the processes so far, in clock ticks. On a shared
