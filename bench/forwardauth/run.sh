@@ -3,19 +3,32 @@
 # load, same machine, same run; then the shard_core first-paint burst. Installs nothing.
 #
 #   bench/forwardauth/run.sh
+#   OLD_REV=260b7bf bench/forwardauth/run.sh     the build of a git revision against target/gatehouse.jar
 #
 # Knobs (environment):
 #   USERS=10000 APPS=100 LOGINS=500   data set size and how many users log in for cookies
 #   CONNS="64 400" DURATION=15s ROUNDS=1 WARMUP=10s THREADS=2
 #   LISTENERS="fa main"               which of Gatehouse's listeners take the load: fa is
-#                                     [forward_auth] listen (Netty), main the main port (Helidon)
+#                                     [forward_auth] listen, main the main port (Helidon + raw Netty
+#                                     up to 260b7bf, one Vert.x stack for both since issue 11)
 #   BURSTS=5                          bursts of 40 requests, each with a fresh session and cold app
-#   GH_JARS="name:path ..."           compare builds in one run (default: current:target/gatehouse.jar)
+#   OLD_REV=<git rev>                 GH_JARS defaults to "old:<OLD_REV> new:$JAR": that revision's
+#                                     jar is built once into $JAR_CACHE (/tmp/gatehouse-bench-jars)
+#   GH_JARS="name:jar-or-rev ..."     compare builds in one run (default: current:target/gatehouse.jar);
+#                                     a value that is not a file is a git revision, built as above.
+#                                     The first build seeds the data set (older schema first).
 #   GH_OPTS_<name>="..."              extra JVM flags for one of them (compare flags in one run)
-#   GH_ENV_<name>="K=V ..."           extra environment (config overrides) for one of them
-#   CEILING=1                         also run the same load against bench/forwardauth/BareHelidon.java
-#                                     (same Helidon, carriers and JVM flags, no decision): the HTTP
-#                                     server's own ceiling on this machine
+#   GH_ENV_<name>="K=V ..."           extra environment (config overrides) for one of them. Builds
+#                                     differ in keys (forward_auth.listen_threads is gone with Vert.x,
+#                                     server.max_* are new) and reject unknown ones: each build's
+#                                     config is checked (`gatehouse config check`) before anything
+#                                     starts. Inherited GATEHOUSE_<SECTION>_* variables reach all.
+#                                     CONNS above 512 need GH_ENV_new="GATEHOUSE_SERVER_MAX_CONNECTIONS_PER_ADDRESS=..."
+#                                     (the Vert.x stack caps connections per peer address at 512).
+#   CEILING=1                         also run the same load against bench/forwardauth/BareVertx.java
+#                                     on $JAR (same Vert.x, event loops and JVM flags, no decision):
+#                                     the HTTP stack's own ceiling on this machine. $JAR must be a
+#                                     Vert.x build (issue 11 or later).
 #   GATEHOUSE_JAVA_OPTS               appended to the launcher's default JVM flags, as ./gatehouse does
 #   KEEP=1                            keep the temp dir
 #
@@ -31,10 +44,8 @@ need wrk nginx curl sqlite3
 USERS=${USERS:-10000} APPS=${APPS:-100} LOGINS=${LOGINS:-500}
 CONNS=${CONNS:-"64 400"} DURATION=${DURATION:-15s} ROUNDS=${ROUNDS:-1} WARMUP=${WARMUP:-10s}
 THREADS=${THREADS:-2} BURSTS=${BURSTS:-5} LISTENERS=${LISTENERS:-"fa main"}
-GH_JARS=${GH_JARS:-"current:$JAR"}
 LUA="$BENCH_ROOT/bench/forwardauth/forward-auth.lua"
 
-ensure_jar
 TMP=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
 PIDS=()
 cleanup() {
@@ -46,23 +57,43 @@ trap cleanup EXIT
 echo "== $(date -u +%FT%TZ) $(nproc) cores, $(uname -r), $("$JAVA" -version 2>&1 | head -1)"
 echo "== JVM flags: $DEFAULT_JAVA_OPTS ${GATEHOUSE_JAVA_OPTS:-}"
 echo "== load: $(cut -d' ' -f1-3 /proc/loadavg)"
+resolve_jars
+echo "== inherited config overrides (all builds): $(inherited_config)"
+for name in "${JAR_NAMES[@]}"; do
+  env_var="GH_ENV_$name"
+  # shellcheck disable=SC2086
+  check_config "$name" "${CHEAP_ARGON2[@]}" GATEHOUSE_FORWARD_AUTH_LISTEN=127.0.0.1:1 ${!env_var:-}
+  [ -z "${!env_var:-}" ] || echo "== $env_var: ${!env_var}"
+done
+for c in $CONNS; do
+  [ "$c" -le 512 ] || echo "warning: $c connections from one address: the Vert.x stack refuses past" \
+    "server.max_connections_per_address (512 by default)" >&2
+done
+if [ "${CEILING:-0}" = 1 ]; then
+  ensure_jar
+  [ "$("$JAVA_HOME/bin/jar" tf "$JAR" | grep -c '^io/vertx/core/Vertx.class$' || true)" -gt 0 ] ||
+    { echo "CEILING=1 needs a Vert.x build as \$JAR ($JAR has no io.vertx.core)" >&2; exit 1; }
+fi
+SEED_JAR=${JAR_OF[${JAR_NAMES[0]}]}
 
 # --- data set ---------------------------------------------------------------------------------
 seed_start=$(now_ms)
 port=$(free_port)
-gh_start "$TMP/data" "$port" "$JAR"
-echo "empty start (schema + bootstrap): ${GH_READY_MS} ms"
+gh_start "$TMP/data" "$port" "$SEED_JAR"
+echo "empty start (schema + bootstrap, build ${JAR_NAMES[0]}): ${GH_READY_MS} ms"
 gh_stop
-hash=$(cheap_hash)
+hash=$(cheap_hash "$SEED_JAR")
 # APPS apps take load; the extra ones are never requested before their burst ("cold").
 NVARIANTS=$(($(echo $GH_JARS | wc -w) * $(echo $LISTENERS | wc -w)))
 "$BENCH_LIB/seed.sh" "$TMP/data/gatehouse.db" "$USERS" 100 "$((APPS + BURSTS * NVARIANTS))" 0 0 "$hash"
-gh_start "$TMP/data" "$port" "$JAR" "${CHEAP_ARGON2[@]}"
+gh_start "$TMP/data" "$port" "$SEED_JAR" "${CHEAP_ARGON2[@]}"
 echo "seeded $USERS users / $APPS apps; start to ready: ${GH_READY_MS} ms"
 export BENCH_PASSWORD GH_PORT
 export -f login
-# Logins spread over the users; 4 at a time (hashing is bounded to 2 threads anyway).
-seq 1 "$LOGINS" | awk -v u="$USERS" '{print 1 + int(($1 - 1) * (u - 1000) / '"$LOGINS"')}' |
+# Logins spread over the users but the last 1000 (half, for small sets), which the bursts use; 4 at
+# a time (hashing is bounded to 2 threads anyway).
+spread=$((USERS > 2000 ? USERS - 1000 : USERS / 2))
+seq 1 "$LOGINS" | awk -v u="$spread" '{print 1 + int(($1 - 1) * u / '"$LOGINS"')}' |
   xargs -P 4 -I{} bash -c 'login bench-user-{}' >"$TMP/cookies"
 gh_stop
 got=$(grep -c . "$TMP/cookies" || true)
@@ -74,8 +105,8 @@ export BENCH_COOKIES="$TMP/cookies" BENCH_HOSTS="$TMP/hosts"
 # --- servers ------------------------------------------------------------------------------------
 declare -A GH_URL GH_PIDOF GH_MAIN_PORT
 NAMES=()
-for spec in $GH_JARS; do
-  name=${spec%%:*} jar=${spec#*:}
+for name in "${JAR_NAMES[@]}"; do
+  jar=${JAR_OF[$name]}
   cp -r "$TMP/data" "$TMP/data-$name"
   port=$(free_port) fport=$(free_port)
   opts_var="GH_OPTS_$name" env_var="GH_ENV_$name"
@@ -118,16 +149,21 @@ run_wrk() { # run_wrk URL CONNS DURATION [PID...] -> the RESULT line's fields, w
     sed -n 's/^RESULT //p')
   echo "$r$([ $# -eq 0 ] || cpu_us_field "$(($(cpu_ticks "$@") - t0))" "$r")"
 }
-# The server's own ceiling: the same requests (headers and all) to a bare Helidon endpoint that
-# decides nothing, started like Gatehouse. What forward-auth on Helidon cannot beat.
+# The stack's own ceiling: the same requests (headers and all) to a bare Vert.x endpoint that
+# decides nothing, started like Gatehouse. What forward-auth on Vert.x cannot beat.
 if [ "${CEILING:-0}" = 1 ]; then
   cport=$(free_port)
   # shellcheck disable=SC2086
   "$JAVA" $DEFAULT_JAVA_OPTS ${GATEHOUSE_JAVA_OPTS:-} -cp "$JAR" \
-    "$BENCH_ROOT/bench/forwardauth/BareHelidon.java" "$cport" >"$TMP/bare.log" 2>&1 &
+    "$BENCH_ROOT/bench/forwardauth/BareVertx.java" "$cport" >"$TMP/bare.log" 2>&1 &
   CEILING_PID=$!
   PIDS+=("$CEILING_PID")
-  for _ in $(seq 1 400); do curl -s -o /dev/null "http://127.0.0.1:$cport/" && break; sleep 0.05; done
+  for _ in $(seq 1 600); do
+    curl -s -o /dev/null "http://127.0.0.1:$cport/" && break
+    kill -0 "$CEILING_PID" 2>/dev/null || { echo "BareVertx exited:" >&2; cat "$TMP/bare.log" >&2; exit 1; }
+    sleep 0.05
+  done
+  echo "ceiling: $(grep -m1 '^BareVertx' "$TMP/bare.log" || echo 'BareVertx not answering after 30 s')"
   CEILING_URL="http://127.0.0.1:$cport/api/authz/forward-auth"
   run_wrk "$CEILING_URL" 64 "$WARMUP" >/dev/null
 fi
@@ -139,31 +175,67 @@ for name in "${NAMES[@]}"; do
 done
 
 echo "== wrk -t$THREADS -d$DURATION, keep-alive, $got sessions x $APPS hosts"
+declare -A RES  # RES[round/conns/system] = the RESULT fields
 result_header
 for round in $(seq 1 "$ROUNDS"); do
   for c in $CONNS; do
     n=$(run_wrk "$NGINX_URL" "$c" "$DURATION" "${NGINX_WORKERS[@]}")
+    RES[$round/$c/nginx]=$n
     result_line "$round" "$c" nginx "$n"
     for name in "${NAMES[@]}"; do
       g=$(run_wrk "${GH_URL[$name]}" "$c" "$DURATION" "${GH_PIDOF[$name]}")
+      RES[$round/$c/gh:$name]=$g
       result_line "$round" "$c" "gh:$name" "$g"
       ratio_line "$round" "$c" "$g" "$n"
+      # A later build against the first one, same listener: "new/old".
+      first=${JAR_NAMES[0]}
+      if [ "${name%/*}" != "$first" ] && [ -n "${RES[$round/$c/gh:$first/${name#*/}]:-}" ]; then
+        ratio_line "$round" "$c" "$g" "${RES[$round/$c/gh:$first/${name#*/}]}" "${name%/*}/$first"
+      fi
     done
     if [ "${CEILING:-0}" = 1 ]; then
       g=$(run_wrk "$CEILING_URL" "$c" "$DURATION" "$CEILING_PID")
+      RES[$round/$c/ceiling]=$g
       result_line "$round" "$c" ceiling "$g"
       ratio_line "$round" "$c" "$g" "$n"
     fi
   done
 done
-echo "(ratio = gatehouse / nginx: req/s wants >= 0.60 at 64 connections, p99 wants <= 1.5 at 400)"
-declare -A REPORTED
+echo "(ratio = gatehouse / nginx: req/s wants >= 0.60 at 64 connections, p99 wants <= 1.5 at 400;"
+echo " <build>/${JAR_NAMES[0]} = that build over ${JAR_NAMES[0]} on the same listener)"
+declare -A REPORTED RSS_AFTER
 for name in "${NAMES[@]}"; do
   pid=${GH_PIDOF[$name]}
   [ -n "${REPORTED[$pid]:-}" ] && continue
   REPORTED[$pid]=1
-  echo "gatehouse[${name%/*}] after load: VmRSS $(rss_kb "$pid" VmRSS) KiB, VmHWM $(rss_kb "$pid" VmHWM) KiB"
+  RSS_AFTER[${name%/*}]=$(rss_kb "$pid" VmRSS)
+  echo "gatehouse[${name%/*}] after load: VmRSS ${RSS_AFTER[${name%/*}]} KiB, VmHWM $(rss_kb "$pid" VmHWM) KiB"
 done
+
+# The four figures of the comparison, means over the rounds: req/s at 64 connections, p99 at 400,
+# the server's CPU per decision (at 64), RSS after the load.
+mean() { # mean SYSTEM CONNS FIELD
+  local r v vals=()
+  for r in $(seq 1 "$ROUNDS"); do
+    v=$(field "${RES[$r/$2/$1]:-}" "$3")
+    [ -z "$v" ] || vals+=("$v")
+  done
+  [ ${#vals[@]} -gt 0 ] || { echo -; return; }
+  printf '%s\n' "${vals[@]}" | awk -v f="$([ "$3" = rps ] && echo %.0f || echo %.2f)" \
+    '{s += $1} END {printf f, s / NR}'
+}
+over() { awk -v a="$1" -v b="$2" 'BEGIN{if (a == "-" || b == "-" || b == 0) printf "-"; else printf "%.2f", a / b}'; }
+if [[ " $CONNS " == *" 64 "* && " $CONNS " == *" 400 "* ]]; then
+  echo "== summary (mean of $ROUNDS round(s); x = over nginx)"
+  printf '%-15s %10s %6s %11s %6s %16s %14s\n' system req/s@64 x p99_ms@400 x cpu_us/req@64 rss_after_kib
+  for sys in nginx "${NAMES[@]/#/gh:}" $([ "${CEILING:-0}" = 1 ] && echo ceiling); do
+    rps=$(mean "$sys" 64 rps) p99=$(mean "$sys" 400 p99_ms)
+    b=${sys#gh:}
+    printf '%-15s %10s %6s %11s %6s %16s %14s\n' "$sys" "$rps" "$(over "$rps" "$(mean nginx 64 rps)")" \
+      "$p99" "$(over "$p99" "$(mean nginx 400 p99_ms)")" "$(mean "$sys" 64 cpu_us)" \
+      "$([ "$sys" = "gh:$b" ] && echo "${RSS_AFTER[${b%/*}]:-}" || echo -)"
+  done
+fi
 
 # --- shard_core burst ---------------------------------------------------------------------------
 # A browser's first paint of an app: 40 requests at once from one freshly logged-in session to an

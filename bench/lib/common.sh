@@ -32,11 +32,6 @@ PY
 
 now_ms() { date +%s%3N; }
 
-ensure_jar() {
-  if [ ! -f "$JAR" ]; then
-    (cd "$BENCH_ROOT" && ./gatehouse build)
-  fi
-}
 
 # The launcher's DEFAULT_JAVA_OPTS, read from ./gatehouse so the benchmark runs what users run.
 eval "$(sed -n '/^DEFAULT_JAVA_OPTS=/,/"$/p' "$BENCH_ROOT/gatehouse")"
@@ -44,6 +39,112 @@ if [ -z "${JAVA_HOME:-}" ]; then
   JAVA_HOME=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
 fi
 JAVA="$JAVA_HOME/bin/java"
+
+ensure_jar() {
+  if [ ! -f "$JAR" ]; then
+    (cd "$BENCH_ROOT" && ./gatehouse build)
+  fi
+}
+
+# Jars of other revisions, built once each and kept across runs (a build takes minutes).
+JAR_CACHE=${JAR_CACHE:-/tmp/gatehouse-bench-jars}
+
+# rev_jar REV: prints the path of REV's gatehouse.jar, building it first when it is not in
+# $JAR_CACHE/<full sha>.jar: a detached worktree of this repository at REV, the launcher's build
+# command, the jar copied out, the worktree removed. Build output goes to stderr.
+rev_jar() (
+  set -euo pipefail
+  sha=$(git -C "$BENCH_ROOT" rev-parse --verify -q "$1^{commit}") ||
+    { echo "not a git revision: $1" >&2; exit 1; }
+  out="$JAR_CACHE/$sha.jar"
+  if [ -f "$out" ]; then echo "$out"; exit 0; fi
+  mkdir -p "$JAR_CACHE"
+  dir=$(mktemp -d /tmp/gatehouse-build.XXXXXX)
+  trap 'git -C "$BENCH_ROOT" worktree remove --force "$dir/src" 2>/dev/null || true; rm -rf "$dir"' EXIT
+  echo "building $1 ($(git -C "$BENCH_ROOT" rev-parse --short "$sha")) into $out ..." >&2
+  t0=$(now_ms)
+  git -C "$BENCH_ROOT" worktree add -q --detach "$dir/src" "$sha" >&2
+  (cd "$dir/src" && JAVA_HOME="$JAVA_HOME" ./mvnw -B -q -DskipTests -Dspotless.check.skip=true package) >&2 ||
+    { echo "build of $1 failed" >&2; exit 1; }
+  cp "$dir/src/target/gatehouse.jar" "$out.$$" && mv "$out.$$" "$out"
+  echo "built $1 in $((($(now_ms) - t0) / 1000)) s" >&2
+  echo "$out"
+)
+
+# jar_rev JAR: the revision a jar was built from, as far as can be told: a cached jar is named by its
+# commit; a jar under <repo>/target is that repository's HEAD, marked "+uncommitted" when src/ or
+# pom.xml differ from it and "(stale: sources newer)" when a source file is newer than the jar.
+jar_rev() {
+  local jar=$1 base repo rev
+  base=$(basename "$jar" .jar)
+  if [[ "$base" =~ ^[0-9a-f]{40}$ ]]; then
+    git -C "$BENCH_ROOT" rev-parse --short "$base" 2>/dev/null || echo "${base:0:9}"
+    return
+  fi
+  repo=$(git -C "$(dirname "$jar")" rev-parse --show-toplevel 2>/dev/null) || { echo unknown; return; }
+  rev=$(git -C "$repo" rev-parse --short HEAD)
+  [ -z "$(git -C "$repo" status --porcelain -- src pom.xml 2>/dev/null)" ] || rev="$rev+uncommitted"
+  [ -z "$(find "$repo/src/main" "$repo/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ] ||
+    rev="$rev (stale: sources newer)"
+  echo "$rev"
+}
+
+# resolve_jars: the builds to compare, from GH_JARS="name:jar-or-revision ..." (a value that is not
+# a file is built as a git revision, see rev_jar). Default: "old:$OLD_REV new:$JAR" when OLD_REV is
+# set, else "current:$JAR". Sets JAR_NAMES, JAR_OF[name] and GH_JARS (names and paths); builds $JAR
+# when it is one of them and missing; prints one header line per build.
+declare -A JAR_OF
+JAR_NAMES=()
+resolve_jars() {
+  local spec name value path resolved=()
+  if [ -n "${OLD_REV:-}" ]; then
+    GH_JARS=${GH_JARS:-"old:$OLD_REV new:$JAR"}
+  else
+    GH_JARS=${GH_JARS:-"current:$JAR"}
+  fi
+  for spec in $GH_JARS; do
+    name=${spec%%:*} value=${spec#*:}
+    [[ "$name" =~ ^[A-Za-z0-9_]+$ && "$spec" == *:* ]] ||
+      { echo "GH_JARS: want name:jar-or-revision (name of letters, digits, _), got $spec" >&2; exit 1; }
+    if [ "$value" = "$JAR" ]; then
+      ensure_jar
+      path=$JAR
+    elif [ -f "$value" ]; then
+      path=$value
+    else
+      path=$(rev_jar "$value") || exit 1
+    fi
+    JAR_NAMES+=("$name")
+    JAR_OF[$name]=$path
+    resolved+=("$name:$path")
+  done
+  GH_JARS=${resolved[*]}
+  for name in "${JAR_NAMES[@]}"; do
+    echo "== build $name: $(jar_rev "${JAR_OF[$name]}") (${JAR_OF[$name]})"
+  done
+}
+
+# check_config NAME [env...]: `gatehouse config check` of build NAME with the environment gh_start
+# gives it plus env; exits naming the key when the build rejects it (unknown keys are fatal at start,
+# and builds differ: e.g. forward_auth.listen_threads is gone in the Vert.x stack, server.max_* is
+# new). Inherited GATEHOUSE_<SECTION>_<KEY> variables reach every build; per-build ones belong in
+# GH_ENV_<name>.
+check_config() {
+  local name=$1 out
+  shift
+  if ! out=$(env GATEHOUSE_STORAGE_DATA_DIR=/nonexistent GATEHOUSE_SERVER_LISTEN=127.0.0.1:1 "$@" \
+    "$JAVA" -jar "${JAR_OF[$name]}" config check 2>&1); then
+    echo "build $name rejects the configuration: $(grep -m1 'config error' <<<"$out" || echo "$out" | tail -3)" >&2
+    exit 1
+  fi
+}
+
+# The GATEHOUSE_<SECTION>_<KEY> variables inherited from the caller's environment (they reach every
+# build); printed in the headers so a run says what it overrode.
+inherited_config() {
+  env | sed -n 's/^\(GATEHOUSE_[A-Z0-9_]*\)=.*/\1/p' |
+    grep -Ev '^GATEHOUSE_(JAR|JAVA_OPTS|JAVA_HOME|BOOTSTRAP_.*)$' | sort | tr '\n' ' ' || true
+}
 
 # gh_start DATA_DIR PORT [JAR] [env...]: starts Gatehouse exactly as ./gatehouse serve does (same
 # JVM flags, plus $GATEHOUSE_JAVA_OPTS) but with a chosen jar, so two builds can be compared in one
@@ -89,7 +190,8 @@ gh_stop() {
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 # The comparison tables: result_header; result_line ROUND CONNS SYSTEM RESULT prints one system's
-# figures; ratio_line ROUND CONNS RESULT BASELINE prints RESULT's req/s, p50 and p99 over BASELINE's.
+# figures; ratio_line ROUND CONNS RESULT BASELINE [LABEL] prints RESULT's req/s, p50 and p99 over
+# BASELINE's, labelled LABEL (default "ratio").
 # A RESULT with a cpu_us field (see cpu_ticks) also shows the server's CPU time per request.
 result_header() {
   printf '%-6s %-5s %-15s %10s %9s %9s %9s %7s %10s\n' round conns system req/s p50_ms p99_ms max_ms \
@@ -106,7 +208,7 @@ ratio_line() {
     ratios+=("$(awk -v a="$(field "$3" $f)" -v b="$(field "$4" $f)" \
       'BEGIN{if (a == "" || b == "" || b == 0) printf "-"; else printf "%.2f", a/b}')")
   done
-  printf '%-6s %-5s %-15s %10s %9s %9s %9s %7s %10s\n' "$1" "$2" ratio "${ratios[@]}"
+  printf '%-6s %-5s %-15s %10s %9s %9s %9s %7s %10s\n' "$1" "$2" "${5:-ratio}" "${ratios[@]}"
 }
 
 # cpu_ticks PID...: user + system CPU time of the processes so far, in clock ticks. On a shared
@@ -125,9 +227,9 @@ cpu_us_field() {
 # rss_kb PID FIELD: VmRSS or VmHWM in KiB.
 rss_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
 
-# A PHC hash of $BENCH_PASSWORD at the cheap cost, computed once by Gatehouse itself.
+# cheap_hash [JAR]: a PHC hash of $BENCH_PASSWORD at the cheap cost, computed once by Gatehouse itself.
 cheap_hash() {
-  echo "$BENCH_PASSWORD" | env "${CHEAP_ARGON2[@]}" "$JAVA" -jar "$JAR" hash-password 2>/dev/null
+  echo "$BENCH_PASSWORD" | env "${CHEAP_ARGON2[@]}" "$JAVA" -jar "${1:-$JAR}" hash-password 2>/dev/null
 }
 
 # login USERNAME [PORT]: prints the session cookie value after a real sign-in, as a browser makes it:
