@@ -159,17 +159,13 @@ public final class AdminRoutes {
             route.action().handle(this, ctx);
           });
     }
-    for (HttpMethod method :
-        List.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PATCH, HttpMethod.DELETE)) {
-      for (String path : List.of("/api/admin", "/api/admin/*")) {
-        routing.blocking(
-            method,
-            path,
-            ctx -> {
-              auth.check(ctx);
-              throw new Failure.NotFound("no such admin resource");
-            });
-      }
+    for (String path : List.of("/api/admin", "/api/admin/*")) {
+      routing.any(
+          path,
+          ctx -> {
+            auth.check(ctx);
+            throw new Failure.NotFound("no such admin resource");
+          });
     }
   }
 

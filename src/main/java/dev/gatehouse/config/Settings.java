@@ -45,7 +45,7 @@ public final class Settings {
           Setting.bool("server.swagger_ui_enable", false),
           Setting.integer("server.hsts_max_age_seconds", 31_536_000, 0, 63_072_000),
           Setting.integer("server.max_header_bytes", 65_536, 8_192, 1_048_576),
-          Setting.integer("server.max_request_line_bytes", 16_384, 4_096, 1_048_576),
+          Setting.integer("server.max_request_line_bytes", 8_192, 4_096, 1_048_576),
           Setting.integer("server.max_form_bytes", 16_384, 1_024, 1_048_576),
           Setting.integer("server.max_json_bytes", 1_048_576, 1_024, 16_777_216),
           Setting.integer("server.header_timeout_ms", 10_000, 100, 300_000),

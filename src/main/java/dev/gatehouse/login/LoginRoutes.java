@@ -11,6 +11,7 @@ import dev.gatehouse.failure.Failure;
 import dev.gatehouse.session.ActiveSession;
 import dev.gatehouse.session.SessionPolicy;
 import dev.gatehouse.session.Sessions;
+import dev.gatehouse.session.SignedInUsers;
 import dev.gatehouse.throttle.Throttle;
 import dev.gatehouse.throttle.Throttles;
 import dev.gatehouse.user.Principal;
@@ -58,6 +59,7 @@ public final class LoginRoutes {
   private final UserDirectory directory;
   private final Sessions sessions;
   private final Devices devices;
+  private final SignedInUsers signedInUsers;
   private final Csrf csrf;
   private final Cookies cookies;
   private final RedirectTargets redirects;
@@ -92,6 +94,7 @@ public final class LoginRoutes {
     this.directory = directory;
     this.sessions = sessions;
     this.devices = devices;
+    this.signedInUsers = new SignedInUsers(sessions, directory);
     this.csrf = csrf;
     this.cookies = cookies;
     this.policy = policy;
@@ -256,12 +259,13 @@ public final class LoginRoutes {
 
   private void renderAccount(
       RoutingContext ctx, int status, @Nullable PairingCode pairing, String passwordError) {
-    ActiveSession current = currentSession(ctx);
-    Principal principal = current == null ? null : directory.get(current.userId());
-    if (current == null || principal == null || principal.disabled()) {
+    SignedInUsers.SignedIn signedIn = signedInUsers.of(Http.cookie(ctx, Cookies.SESSION));
+    if (signedIn == null) {
       Http.redirect(ctx, "/login?rd=" + URLEncoder.encode("/account", StandardCharsets.UTF_8));
       return;
     }
+    ActiveSession current = signedIn.session();
+    Principal principal = signedIn.principal();
     String token = csrf.token(ctx);
     List<AccountView.SessionRow> sessionRows =
         sessions.of(principal.id()).stream()
@@ -437,19 +441,15 @@ public final class LoginRoutes {
   }
 
   private ActiveSession requireSession(RoutingContext ctx, Form form) {
-    ActiveSession current = currentSession(ctx);
-    if (current == null) {
+    SignedInUsers.SignedIn signedIn = signedInUsers.of(Http.cookie(ctx, Cookies.SESSION));
+    if (signedIn == null) {
       throw new Failure.Unauthenticated("sign in first");
     }
+    ActiveSession current = signedIn.session();
     if (!csrf.permits(ctx, form.get(Csrf.FIELD))) {
       throw new Failure.Forbidden("the form expired; reload the page");
     }
     return current;
-  }
-
-  private @Nullable ActiveSession currentSession(RoutingContext ctx) {
-    String token = Cookies.value(ctx.request().getHeader("Cookie"), Cookies.SESSION);
-    return token == null ? null : sessions.resolve(token);
   }
 
   private static String seen(Device device) {

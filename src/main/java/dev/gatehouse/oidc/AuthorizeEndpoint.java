@@ -5,6 +5,7 @@ import dev.gatehouse.client.ClientDirectory;
 import dev.gatehouse.crypto.MacKey;
 import dev.gatehouse.session.ActiveSession;
 import dev.gatehouse.session.Sessions;
+import dev.gatehouse.session.SignedInUsers;
 import dev.gatehouse.token.Grants;
 import dev.gatehouse.user.Principal;
 import dev.gatehouse.user.UserDirectory;
@@ -65,6 +66,7 @@ final class AuthorizeEndpoint {
 
   private final ClientDirectory clients;
   private final Sessions sessions;
+  private final SignedInUsers signedInUsers;
   private final UserDirectory users;
   private final Grants grants;
   private final Pages pages;
@@ -83,6 +85,7 @@ final class AuthorizeEndpoint {
       InstantSource clock) {
     this.clients = clients;
     this.sessions = sessions;
+    this.signedInUsers = new SignedInUsers(sessions, users);
     this.users = users;
     this.grants = grants;
     this.pages = pages;
@@ -182,12 +185,9 @@ final class AuthorizeEndpoint {
     }
     Request request = (Request) checked;
 
-    ActiveSession session = session(ctx);
-    Principal principal = session == null ? null : users.get(session.userId());
-    if (principal == null || principal.disabled()) {
-      session = null;
-      principal = null;
-    }
+    SignedInUsers.SignedIn signedIn = signedInUsers.of(Http.cookie(ctx, Cookies.SESSION));
+    ActiveSession session = signedIn == null ? null : signedIn.session();
+    Principal principal = signedIn == null ? null : signedIn.principal();
     long now = clock.millis();
     if (decision == null && needsLogin(session, principal, request, p, now)) {
       if (request.prompt().contains("none")) {
@@ -431,11 +431,6 @@ final class AuthorizeEndpoint {
     Map<String, String> sorted = new TreeMap<>(forwarded);
     sorted.remove(LOGIN_MARK);
     return encode(sorted);
-  }
-
-  private @Nullable ActiveSession session(RoutingContext ctx) {
-    String token = Http.cookie(ctx, Cookies.SESSION);
-    return token == null ? null : sessions.resolve(token);
   }
 
   private void refuse(RoutingContext ctx, Request request, String error, String description) {

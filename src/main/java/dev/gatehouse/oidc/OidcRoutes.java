@@ -8,6 +8,7 @@ import dev.gatehouse.client.Clients;
 import dev.gatehouse.crypto.MacKey;
 import dev.gatehouse.session.ActiveSession;
 import dev.gatehouse.session.Sessions;
+import dev.gatehouse.session.SignedInUsers;
 import dev.gatehouse.signing.SigningKeys;
 import dev.gatehouse.throttle.Throttle;
 import dev.gatehouse.throttle.Throttles;
@@ -50,6 +51,7 @@ public final class OidcRoutes {
   private final ClientDirectory clients;
   private final UserDirectory users;
   private final Sessions sessions;
+  private final SignedInUsers signedInUsers;
   private final Cookies cookies;
   private final Pages pages;
   private final String issuer;
@@ -81,6 +83,7 @@ public final class OidcRoutes {
     this.clients = clients;
     this.users = users;
     this.sessions = sessions;
+    this.signedInUsers = new SignedInUsers(sessions, users);
     this.cookies = cookies;
     this.issuer = publicUrl.toString();
     this.pages = new Pages(csrf);
@@ -472,12 +475,7 @@ public final class OidcRoutes {
   }
 
   private @Nullable ActiveSession signedIn(RoutingContext ctx) {
-    String cookie = Http.cookie(ctx, Cookies.SESSION);
-    ActiveSession session = cookie == null ? null : sessions.resolve(cookie);
-    if (session == null) {
-      return null;
-    }
-    Principal principal = users.get(session.userId());
-    return principal == null || principal.disabled() ? null : session;
+    SignedInUsers.SignedIn signedIn = signedInUsers.of(Http.cookie(ctx, Cookies.SESSION));
+    return signedIn == null ? null : signedIn.session();
   }
 }

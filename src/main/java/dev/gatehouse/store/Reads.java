@@ -16,6 +16,7 @@ public final class Reads implements AutoCloseable {
   }
 
   public <T> T read(Function<Query, T> work) {
+    Blocking.refuseOnEventLoop("a database read");
     long start = System.nanoTime();
     try (Connection connection = pool.getConnection()) {
       metrics.readWaited(System.nanoTime() - start);

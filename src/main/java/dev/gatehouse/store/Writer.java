@@ -114,6 +114,7 @@ public final class Writer implements AutoCloseable {
       throw new IllegalStateException(
           "write() from inside a unit of work or an event handler would wait for itself");
     }
+    Blocking.refuseOnEventLoop("waiting for the writer");
     long submitted = System.nanoTime();
     CompletableFuture<@Nullable T> result = submit(dataClass, unit);
     try {

@@ -100,6 +100,8 @@ public final class ErrorResponses {
           "same-origin");
       return;
     }
+    // Errors are answers to one request: never cached (RFC 6749 §5.2 asks it of token errors).
+    response.putHeader("Cache-Control", "no-store");
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", problem.error());
     if (problem.field() != null) {

@@ -135,6 +135,8 @@ public final class HttpStack implements AutoCloseable {
             .setHost(address.host())
             .setPort(address.port())
             .setTcpNoDelay(true)
+            // HTTP/1.0 and 1.1 only: no h2c upgrade (Java's HttpClient asks for one by default).
+            .setHttp2ClearTextEnabled(false)
             .setMaxHeaderSize(limits.maxHeaderBytes())
             .setMaxInitialLineLength(limits.maxRequestLineBytes())
             .setMaxFormAttributeSize(limits.maxFormBytes())

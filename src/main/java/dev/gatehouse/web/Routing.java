@@ -11,6 +11,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +39,9 @@ public final class Routing {
     JSON,
     HTML
   }
+
+  private static final Set<HttpMethod> HAS_BODY =
+      Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
 
   private final Router router;
   private final ExecutorService blocking;
@@ -118,10 +123,25 @@ public final class Routing {
 
   /** On a virtual thread, after the body (if any) is read within its limit. */
   public Routing blocking(HttpMethod method, String path, Handler<RoutingContext> handler) {
-    Route route = router.route(method, path).handler(timeout);
-    if (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) {
-      route.handler(ctx -> (Form.isForm(ctx) ? formBody : jsonBody).handle(ctx));
-    }
+    return blocking(router.route(method, path), handler);
+  }
+
+  /** As {@link #blocking} for every method: a catch-all below a prefix. */
+  public Routing any(String path, Handler<RoutingContext> handler) {
+    return blocking(router.route(path), handler);
+  }
+
+  private Routing blocking(Route route, Handler<RoutingContext> handler) {
+    route
+        .handler(timeout)
+        .handler(
+            ctx -> {
+              if (HAS_BODY.contains(ctx.request().method())) {
+                (Form.isForm(ctx) ? formBody : jsonBody).handle(ctx);
+              } else {
+                ctx.next();
+              }
+            });
     failures(route.handler(ctx -> dispatch(ctx, handler)));
     return this;
   }
@@ -142,7 +162,8 @@ public final class Routing {
           () -> {
             try {
               handler.handle(ctx);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+              // Answered as a 500 (logged there); anything else of Error's ends the process.
               context.runOnContext(v -> ctx.fail(e));
             }
           });
@@ -155,6 +176,13 @@ public final class Routing {
   /** First on every request: the HSTS header (error answers included) and latency by route. */
   private record Preamble(@Nullable String hsts, @Nullable HttpMetrics metrics)
       implements Handler<RoutingContext> {
+    /** Route patterns as metric labels, written as the OpenAPI document writes them. */
+    private static final ConcurrentHashMap<String, String> LABELS = new ConcurrentHashMap<>();
+
+    private static String label(String pattern) {
+      return pattern.replaceAll(":(\\w+)", "{$1}");
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
       if (hsts != null) {
@@ -168,7 +196,7 @@ public final class Routing {
               String path = route == null ? null : route.getPath();
               metrics.observe(
                   ctx.request().method().name(),
-                  path == null ? "unmatched" : path,
+                  path == null ? "unmatched" : LABELS.computeIfAbsent(path, Preamble::label),
                   ctx.response().getStatusCode(),
                   System.nanoTime() - start);
             });

@@ -91,7 +91,11 @@ class EveryEndpointAnswersBadInputWithItsProtocolErrorTest {
             "/oidc/authorize?client_id=" + LONG.substring(0, 300),
             400,
             "not registered"),
-        get("URL beyond the server's limit", OK_AUTHZ + "&x=" + LONG + LONG, 414, ""),
+        get(
+            "URL beyond the server's limit",
+            OK_AUTHZ + "&x=" + LONG + LONG,
+            414,
+            "invalid_request"),
         // authorize: trusted → redirect with error and state
         get(
             "response_type token",

@@ -62,6 +62,7 @@ public final class TestGatehouse implements AutoCloseable {
     return Map.of(
         "GATEHOUSE_STORAGE_DATA_DIR", dataDir.toString(),
         "GATEHOUSE_SERVER_LISTEN", "127.0.0.1:0",
+        "GATEHOUSE_SERVER_MAX_EVENT_LOOP_BLOCK_MS", "100",
         "GATEHOUSE_FORWARD_AUTH_LISTEN", "127.0.0.1:0",
         "GATEHOUSE_HASHING_ARGON2_M_COST", "32768",
         "GATEHOUSE_HASHING_ARGON2_T_COST", "1",
@@ -216,7 +217,15 @@ public final class TestGatehouse implements AutoCloseable {
 
   @Override
   public void close() {
+    long blocked = gatehouse.blockedEventLoops();
     gatehouse.close();
     http.close();
+    // Every test that runs a server checks the threading rule: no route may hold an event loop.
+    if (blocked > 0) {
+      throw new AssertionError(
+          blocked
+              + " time(s) an event loop was held past server.max_event_loop_block_ms: a blocking"
+              + " call runs on a loop (see the WARNING in the test output)");
+    }
   }
 }
