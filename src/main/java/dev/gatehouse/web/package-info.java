@@ -1,6 +1,8 @@
 /**
- * HTTP plumbing shared by the edge features: the listener, JSON, pagination, error mapping, health.
- * Base package: may use {@code config}, {@code metrics}, {@code store} and {@code failure}.
+ * The one HTTP stack (Vert.x) and what the edge features share on it: listeners and their limits,
+ * route registration with its threading rule, forms, JSON, pages, errors, CSRF, cookies, health.
+ * Base package: may use {@code config}, {@code metrics}, {@code net}, {@code store} and {@code
+ * failure}.
  */
 @NullMarked
 package dev.gatehouse.web;
