@@ -6,9 +6,8 @@ import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
@@ -47,16 +46,14 @@ public final class ForwardAuthRoutes {
 
   public void register(Routing routing) {
     routing
-        .onLoop(
-            HttpMethod.GET, "/api/authz/forward-auth", ctx -> carry(ctx, forwardAuth::forwardAuth))
-        .onLoop(
-            HttpMethod.GET, "/api/authz/auth-request", ctx -> carry(ctx, forwardAuth::authRequest));
+        .direct("/api/authz/forward-auth", request -> carry(request, forwardAuth::forwardAuth))
+        .direct("/api/authz/auth-request", request -> carry(request, forwardAuth::authRequest));
   }
 
-  private void carry(RoutingContext ctx, Function<RequestHeaders, Answer> protocol) {
-    MultiMap headers = ctx.request().headers();
+  private void carry(HttpServerRequest request, Function<RequestHeaders, Answer> protocol) {
+    MultiMap headers = request.headers();
     Answer answer = protocol.apply(header -> headers.get(NAMES[header.ordinal()]));
-    HttpServerResponse response = ctx.response().setStatusCode(answer.status());
+    HttpServerResponse response = request.response().setStatusCode(answer.status());
     if (answer.status() == 200) {
       for (CharSequence[] header : identityHeaders.of(answer.principal())) {
         response.putHeader(header[0], header[1]);

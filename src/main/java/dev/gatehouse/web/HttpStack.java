@@ -9,10 +9,12 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
@@ -129,7 +131,7 @@ public final class HttpStack implements AutoCloseable {
    * the bound port. Throws, naming {@code purpose}, when the address cannot be bound.
    */
   public synchronized int listen(String purpose, HostPort address, Routing routing) {
-    Router router = routing.router();
+    Handler<HttpServerRequest> entry = routing.entry();
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(address.host())
@@ -157,7 +159,7 @@ public final class HttpStack implements AutoCloseable {
                 .requestHandler(
                     request -> {
                       guard.headersRead(request);
-                      router.handle(request);
+                      entry.handle(request);
                     });
         servers.add(server);
         await(server.listen());
