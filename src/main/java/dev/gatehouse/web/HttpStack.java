@@ -135,6 +135,10 @@ public final class HttpStack implements AutoCloseable {
             .setHost(address.host())
             .setPort(address.port())
             .setTcpNoDelay(true)
+            // HTTP/1.x only. With h2c on, Vert.x holds a connection's first request in its own
+            // upgrade handler and only hands over the connection (to the guard) once that
+            // request's headers are whole: silent and slow connections escaped every limit.
+            .setHttp2ClearTextEnabled(false)
             .setMaxHeaderSize(limits.maxHeaderBytes())
             .setMaxInitialLineLength(limits.maxRequestLineBytes())
             .setMaxFormAttributeSize(limits.maxFormBytes())
