@@ -6,11 +6,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.AttributeKey;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,10 +40,30 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * Each connection is watched by a Netty handler at the head of its pipeline, which sees the bytes
- * before the HTTP parser does; its state is touched only on the connection's event loop.
+ * before the HTTP parser does, and by one right after the parser, which sees each request start
+ * (headers whole) and end (body whole). Both are in the pipeline, not on Vert.x's request or
+ * response, whose handlers Vert.x Web replaces. State is touched only on the connection's event
+ * loop.
  */
 final class ConnectionGuard {
-  private static final AttributeKey<Watch> WATCH = AttributeKey.valueOf("gatehouse.watch");
+  /** Vert.x's name for the HTTP/1.x request parser in a connection's pipeline. */
+  private static final String DECODER = "httpDecoder";
+
+  /** {@code ByteToMessageDecoder.actualReadableBytes()}: bytes the parser holds, not yet parsed. */
+  private static final MethodHandle BUFFERED;
+
+  static {
+    try {
+      BUFFERED =
+          MethodHandles.privateLookupIn(ByteToMessageDecoder.class, MethodHandles.lookup())
+              .findVirtual(
+                  ByteToMessageDecoder.class,
+                  "actualReadableBytes",
+                  MethodType.methodType(int.class));
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final Config.Limits limits;
   private final ClientAddresses clients;
@@ -69,7 +93,6 @@ final class ConnectionGuard {
     int total = open.incrementAndGet();
     int fromAddress = counted ? perAddress.merge(address, 1, Integer::sum) : 0;
     Watch watch = new Watch(address, counted);
-    channel.attr(WATCH).set(watch);
     channel.closeFuture().addListener(f -> closed(watch));
     if (total > limits.maxConnections() || fromAddress > limits.maxConnectionsPerAddress()) {
       refused.incrementAndGet();
@@ -77,18 +100,10 @@ final class ConnectionGuard {
       return;
     }
     channel.pipeline().addFirst("gatehouse-guard", watch);
-    watch.expectHeaders(channel);
-  }
-
-  /** The parser produced a request from this connection: its header bytes are spent. */
-  void headersRead(HttpServerRequest request) {
-    Channel channel = ((ConnectionBase) request.connection()).channel();
-    Watch watch = channel.attr(WATCH).get();
-    if (watch == null) {
-      return;
+    if (channel.pipeline().get(DECODER) instanceof ByteToMessageDecoder decoder) {
+      channel.pipeline().addAfter(DECODER, "gatehouse-requests", new Requests(watch, decoder));
     }
-    watch.requestStarted();
-    request.response().endHandler(v -> channel.eventLoop().execute(() -> watch.requestEnded()));
+    watch.expectHeaders(channel);
   }
 
   private void closed(Watch watch) {
@@ -150,8 +165,20 @@ final class ConnectionGuard {
       release();
     }
 
-    void requestEnded() {
+    /**
+     * The request's body is whole; {@code leftover} bytes after it, already read, are the start of
+     * the next request: they count, and its headers are due within the timeout.
+     */
+    void requestEnded(Channel channel, int leftover) {
       inRequest = false;
+      if (leftover > 0) {
+        pending += leftover;
+        expectHeaders(channel);
+        if (pendingBytes.addAndGet(leftover) > limits.maxPendingHeaderBytes()) {
+          refused.incrementAndGet();
+          channel.close();
+        }
+      }
     }
 
     void closed() {
@@ -168,6 +195,36 @@ final class ConnectionGuard {
       if (deadline != null) {
         deadline.cancel(false);
         deadline = null;
+      }
+    }
+  }
+
+  /** Right after the parser: a request's start and end, whatever the routes do with it. */
+  private static final class Requests extends ChannelInboundHandlerAdapter {
+    private final Watch watch;
+    private final ByteToMessageDecoder decoder;
+
+    Requests(Watch watch, ByteToMessageDecoder decoder) {
+      this.watch = watch;
+      this.decoder = decoder;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof HttpRequest) {
+        watch.requestStarted();
+      }
+      if (msg instanceof LastHttpContent) {
+        watch.requestEnded(ctx.channel(), buffered(decoder));
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    private static int buffered(ByteToMessageDecoder decoder) {
+      try {
+        return (int) BUFFERED.invokeExact(decoder);
+      } catch (Throwable e) {
+        throw new IllegalStateException(e);
       }
     }
   }

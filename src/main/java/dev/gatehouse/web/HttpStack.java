@@ -156,11 +156,7 @@ public final class HttpStack implements AutoCloseable {
                 .createHttpServer(options)
                 .connectionHandler(guard::opened)
                 .invalidRequestHandler(ErrorResponses::invalidRequest)
-                .requestHandler(
-                    request -> {
-                      guard.headersRead(request);
-                      router.handle(request);
-                    });
+                .requestHandler(router);
         servers.add(server);
         await(server.listen());
       }
