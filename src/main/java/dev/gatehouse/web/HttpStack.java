@@ -141,8 +141,13 @@ public final class HttpStack implements AutoCloseable {
             .setHttp2ClearTextEnabled(false)
             .setMaxHeaderSize(limits.maxHeaderBytes())
             .setMaxInitialLineLength(limits.maxRequestLineBytes())
-            .setMaxFormAttributeSize(limits.maxFormBytes())
-            .setMaxFormBufferedBytes(limits.maxFormBytes())
+            // The body handler holds forms to max_form_bytes (413). Vert.x's own form decoder sees
+            // each chunk first and, at the same limit, would fail the request with 400 instead:
+            // give it one chunk more than the body handler can let through.
+            .setMaxFormAttributeSize(
+                limits.maxFormBytes() + HttpServerOptions.DEFAULT_MAX_CHUNK_SIZE)
+            .setMaxFormBufferedBytes(
+                limits.maxFormBytes() + HttpServerOptions.DEFAULT_MAX_CHUNK_SIZE)
             .setIdleTimeout(limits.idleTimeoutSeconds())
             .setIdleTimeoutUnit(TimeUnit.SECONDS)
             .setHandle100ContinueAutomatically(false);
