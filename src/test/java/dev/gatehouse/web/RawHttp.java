@@ -33,8 +33,14 @@ final class RawHttp implements AutoCloseable {
 
   /** Connects to 127.0.0.1:{@code port}; reads wait at most 10 s. */
   static RawHttp connect(int port) {
+    return connect(port, "127.0.0.1");
+  }
+
+  /** Connects to 127.0.0.1:{@code port} from {@code from}, another loopback address. */
+  static RawHttp connect(int port, String from) {
     try {
       Socket socket = new Socket();
+      socket.bind(new InetSocketAddress(from, 0));
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
       socket.setSoTimeout(10_000);
       socket.setTcpNoDelay(true);
