@@ -6,8 +6,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.http.HttpConnection;
@@ -35,8 +39,9 @@ import org.jspecify.annotations.Nullable;
  *       Together these bound the heap that half-sent headers can hold (4,435 connections of 60 KB
  *       each ended the process before).
  *   <li>A request's headers arrive within {@code header_timeout_ms} of the connection opening or of
- *       the request's first byte; a connection that sends nothing, or dribbles, is closed. Between
- *       requests the idle timeout applies, so proxies' pooled connections stay.
+ *       the request's first byte; a connection that sends nothing, or dribbles, is closed. Once a
+ *       request is answered, the rest of its body (if any is still due) must arrive within the same
+ *       time. Between requests the idle timeout applies, so proxies' pooled connections stay.
  * </ul>
  *
  * Each connection is watched by a Netty handler at the head of its pipeline, which sees the bytes
@@ -46,8 +51,10 @@ import org.jspecify.annotations.Nullable;
  * loop.
  */
 final class ConnectionGuard {
-  /** Vert.x's name for the HTTP/1.x request parser in a connection's pipeline. */
+  /** Vert.x's names for the HTTP/1.x request parser and response encoder in a pipeline. */
   private static final String DECODER = "httpDecoder";
+
+  private static final String ENCODER = "httpEncoder";
 
   /** {@code ByteToMessageDecoder.actualReadableBytes()}: bytes the parser holds, not yet parsed. */
   private static final MethodHandle BUFFERED;
@@ -102,6 +109,9 @@ final class ConnectionGuard {
     channel.pipeline().addFirst("gatehouse-guard", watch);
     if (channel.pipeline().get(DECODER) instanceof ByteToMessageDecoder decoder) {
       channel.pipeline().addAfter(DECODER, "gatehouse-requests", new Requests(watch, decoder));
+    }
+    if (channel.pipeline().get(ENCODER) != null) {
+      channel.pipeline().addAfter(ENCODER, "gatehouse-answers", new Answers(watch));
     }
     watch.expectHeaders(channel);
   }
@@ -166,11 +176,22 @@ final class ConnectionGuard {
     }
 
     /**
+     * The request was answered: the rest of its body, if any is still due, must arrive within the
+     * header timeout (else a body that trickles on after its answer held the connection for good).
+     */
+    void answered(Channel channel) {
+      if (inRequest) {
+        expectHeaders(channel);
+      }
+    }
+
+    /**
      * The request's body is whole; {@code leftover} bytes after it, already read, are the start of
      * the next request: they count, and its headers are due within the timeout.
      */
     void requestEnded(Channel channel, int leftover) {
       inRequest = false;
+      cancelDeadline();
       if (leftover > 0) {
         pending += leftover;
         expectHeaders(channel);
@@ -226,6 +247,25 @@ final class ConnectionGuard {
       } catch (Throwable e) {
         throw new IllegalStateException(e);
       }
+    }
+  }
+
+  /** Right before the encoder: a request's answer written whole (not an interim 1xx). */
+  private static final class Answers extends ChannelOutboundHandlerAdapter {
+    private final Watch watch;
+
+    Answers(Watch watch) {
+      this.watch = watch;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (msg instanceof LastHttpContent
+          && !(msg instanceof HttpResponse response
+              && response.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
+        watch.answered(ctx.channel());
+      }
+      ctx.write(msg, promise);
     }
   }
 }

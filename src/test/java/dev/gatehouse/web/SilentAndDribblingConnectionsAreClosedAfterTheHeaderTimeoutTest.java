@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code server.header_timeout_ms}: a request's headers must arrive within it of the connection
  * opening or of the request's first byte, on every listener; a connection that sends nothing, or
  * dribbles its headers, is closed. A kept-alive connection is held to it again for its next
- * request, and between requests only the idle timeout applies.
+ * request, and between requests only the idle timeout applies. A body is not held to it while the
+ * route reads it, but once the request is answered the rest of its body must arrive within it.
  */
 class SilentAndDribblingConnectionsAreClosedAfterTheHeaderTimeoutTest {
   private static final long TIMEOUT_MS = 500;
@@ -107,6 +108,46 @@ class SilentAndDribblingConnectionsAreClosedAfterTheHeaderTimeoutTest {
       assertThat(conn.closedWithin(TIMEOUT_MS + 2_000))
           .as("the half-sent second request is cut off")
           .isTrue();
+    }
+  }
+
+  @Test
+  void aBodyThatTricklesOnAfterItsAnswerIsCutOff() throws InterruptedException {
+    try (RawHttp conn = RawHttp.connect(gh.gatehouse().port())) {
+      // Answered at once (405), long before its announced body has arrived.
+      RawHttp.Answer answer =
+          conn.exchange(
+              "POST /health/ready HTTP/1.1\r\nHost: test\r\nContent-Length: 100000\r\n\r\n");
+      assertThat(answer.status()).isEqualTo(405);
+      long start = System.nanoTime();
+      int sent = conn.dribble(new byte[100], 200);
+      long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+      assertThat(sent).as("the trickling body is cut off").isNotNegative();
+      assertThat(elapsedMs).isLessThan(TIMEOUT_MS + 2_000);
+    }
+  }
+
+  @Test
+  void aBodyThatTakesLongerThanTheHeaderTimeoutIsStillReadBeforeTheAnswer()
+      throws InterruptedException {
+    String body =
+        "{\"username\":\"slow-upload\",\"email\":\"slow@example.test\","
+            + "\"display_name\":\"Slow Upload\",\"password\":\"a-long-enough-password\"}";
+    try (RawHttp conn = RawHttp.connect(gh.gatehouse().port())) {
+      conn.send(
+          "POST /api/admin/users HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+              + "Authorization: Bearer "
+              + TestGatehouse.API_KEY
+              + "\r\nContent-Length: "
+              + body.length()
+              + "\r\n\r\n");
+      int third = body.length() / 3;
+      conn.send(body.substring(0, third));
+      Thread.sleep(TIMEOUT_MS);
+      conn.send(body.substring(third, 2 * third));
+      Thread.sleep(TIMEOUT_MS);
+      RawHttp.Answer answer = conn.exchange(body.substring(2 * third));
+      assertThat(answer.status()).as(answer.body()).isEqualTo(201);
     }
   }
 
