@@ -26,19 +26,32 @@ class ConnectionsPastTheCapsAreClosedAtOnceTest {
 
   @TempDir Path dir;
 
-  /** Scrapes one metric on a connection of its own from {@code from}, closed after. */
-  private static double metric(TestGatehouse gh, String name, String from) {
-    try (RawHttp conn = RawHttp.connect(gh.gatehouse().metricsPort(), from)) {
-      RawHttp.Answer answer =
-          conn.exchange("GET /metrics HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
-      assertThat(answer.status()).isEqualTo(200);
-      for (String line : answer.body().split("\n")) {
-        if (line.startsWith(name + " ")) {
-          return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+  /**
+   * Scrapes one metric on a connection of its own from {@code from}, closed after; retried while
+   * that connection is itself refused (the server has not yet counted earlier closes).
+   */
+  private static double metric(TestGatehouse gh, String name, String from)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    RawHttp.Answer answer;
+    while (true) {
+      try (RawHttp conn = RawHttp.connect(gh.gatehouse().metricsPort(), from)) {
+        answer = conn.exchange("GET /metrics HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+        break;
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
         }
+        Thread.sleep(50);
       }
-      throw new AssertionError(name + " not in " + answer.body());
     }
+    assertThat(answer.status()).isEqualTo(200);
+    for (String line : answer.body().split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError(name + " not in " + answer.body());
   }
 
   /** Opens a connection from {@code from} and has one request answered on it, kept alive. */

