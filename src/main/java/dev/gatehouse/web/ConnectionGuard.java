@@ -129,6 +129,8 @@ final class ConnectionGuard {
     final String address;
     final boolean counted;
     private boolean inRequest;
+    private long requests;
+    private long answers;
     private long pending;
     private @Nullable ScheduledFuture<?> deadline;
 
@@ -171,6 +173,7 @@ final class ConnectionGuard {
 
     void requestStarted() {
       inRequest = true;
+      requests++;
       cancelDeadline();
       release();
     }
@@ -180,7 +183,8 @@ final class ConnectionGuard {
      * header timeout (else a body that trickles on after its answer held the connection for good).
      */
     void answered(Channel channel) {
-      if (inRequest) {
+      // Pipelined: the answer to an earlier request says nothing of the one being read now.
+      if (++answers == requests && inRequest) {
         expectHeaders(channel);
       }
     }

@@ -127,20 +127,45 @@ class SilentAndDribblingConnectionsAreClosedAfterTheHeaderTimeoutTest {
     }
   }
 
+  private static String slowUser(String name) {
+    return "{\"username\":\""
+        + name
+        + "\",\"email\":\""
+        + name
+        + "@example.test\",\"display_name\":\"Slow Upload\","
+        + "\"password\":\"a-long-enough-password\"}";
+  }
+
+  private static String createUserHead(String body) {
+    return "POST /api/admin/users HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+        + "Authorization: Bearer "
+        + TestGatehouse.API_KEY
+        + "\r\nContent-Length: "
+        + body.length()
+        + "\r\n\r\n";
+  }
+
+  @Test
+  void aSlowBodyPipelinedBehindAnAnsweredRequestIsStillRead() throws InterruptedException {
+    String body = slowUser("slow-pipelined");
+    try (RawHttp conn = RawHttp.connect(gh.gatehouse().port())) {
+      // The first request (answered on a virtual thread, after the second one's headers are read)
+      // is answered while the second one's body is still coming.
+      conn.send("GET /login HTTP/1.1\r\nHost: test\r\n\r\n" + createUserHead(body));
+      int half = body.length() / 2;
+      conn.send(body.substring(0, half));
+      Thread.sleep(TIMEOUT_MS * 2);
+      assertThat(conn.exchange(body.substring(half)).status()).isEqualTo(200);
+      assertThat(conn.read().status()).isEqualTo(201);
+    }
+  }
+
   @Test
   void aBodyThatTakesLongerThanTheHeaderTimeoutIsStillReadBeforeTheAnswer()
       throws InterruptedException {
-    String body =
-        "{\"username\":\"slow-upload\",\"email\":\"slow@example.test\","
-            + "\"display_name\":\"Slow Upload\",\"password\":\"a-long-enough-password\"}";
+    String body = slowUser("slow-upload");
     try (RawHttp conn = RawHttp.connect(gh.gatehouse().port())) {
-      conn.send(
-          "POST /api/admin/users HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
-              + "Authorization: Bearer "
-              + TestGatehouse.API_KEY
-              + "\r\nContent-Length: "
-              + body.length()
-              + "\r\n\r\n");
+      conn.send(createUserHead(body));
       int third = body.length() / 3;
       conn.send(body.substring(0, third));
       Thread.sleep(TIMEOUT_MS);
