@@ -6,11 +6,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.AttributeKey;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,15 +39,38 @@ import org.jspecify.annotations.Nullable;
  *       Together these bound the heap that half-sent headers can hold (4,435 connections of 60 KB
  *       each ended the process before).
  *   <li>A request's headers arrive within {@code header_timeout_ms} of the connection opening or of
- *       the request's first byte; a connection that sends nothing, or dribbles, is closed. Between
- *       requests the idle timeout applies, so proxies' pooled connections stay.
+ *       the request's first byte; a connection that sends nothing, or dribbles, is closed. Once a
+ *       request is answered, the rest of its body (if any is still due) must arrive within the same
+ *       time. Between requests the idle timeout applies, so proxies' pooled connections stay.
  * </ul>
  *
  * Each connection is watched by a Netty handler at the head of its pipeline, which sees the bytes
- * before the HTTP parser does; its state is touched only on the connection's event loop.
+ * before the HTTP parser does, and by one right after the parser, which sees each request start
+ * (headers whole) and end (body whole). Both are in the pipeline, not on Vert.x's request or
+ * response, whose handlers Vert.x Web replaces. State is touched only on the connection's event
+ * loop.
  */
 final class ConnectionGuard {
-  private static final AttributeKey<Watch> WATCH = AttributeKey.valueOf("gatehouse.watch");
+  /** Vert.x's names for the HTTP/1.x request parser and response encoder in a pipeline. */
+  private static final String DECODER = "httpDecoder";
+
+  private static final String ENCODER = "httpEncoder";
+
+  /** {@code ByteToMessageDecoder.actualReadableBytes()}: bytes the parser holds, not yet parsed. */
+  private static final MethodHandle BUFFERED;
+
+  static {
+    try {
+      BUFFERED =
+          MethodHandles.privateLookupIn(ByteToMessageDecoder.class, MethodHandles.lookup())
+              .findVirtual(
+                  ByteToMessageDecoder.class,
+                  "actualReadableBytes",
+                  MethodType.methodType(int.class));
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final Config.Limits limits;
   private final ClientAddresses clients;
@@ -69,7 +100,6 @@ final class ConnectionGuard {
     int total = open.incrementAndGet();
     int fromAddress = counted ? perAddress.merge(address, 1, Integer::sum) : 0;
     Watch watch = new Watch(address, counted);
-    channel.attr(WATCH).set(watch);
     channel.closeFuture().addListener(f -> closed(watch));
     if (total > limits.maxConnections() || fromAddress > limits.maxConnectionsPerAddress()) {
       refused.incrementAndGet();
@@ -77,18 +107,13 @@ final class ConnectionGuard {
       return;
     }
     channel.pipeline().addFirst("gatehouse-guard", watch);
-    watch.expectHeaders(channel);
-  }
-
-  /** The parser produced a request from this connection: its header bytes are spent. */
-  void headersRead(HttpServerRequest request) {
-    Channel channel = ((ConnectionBase) request.connection()).channel();
-    Watch watch = channel.attr(WATCH).get();
-    if (watch == null) {
-      return;
+    if (channel.pipeline().get(DECODER) instanceof ByteToMessageDecoder decoder) {
+      channel.pipeline().addAfter(DECODER, "gatehouse-requests", new Requests(watch, decoder));
     }
-    watch.requestStarted();
-    request.response().endHandler(v -> channel.eventLoop().execute(() -> watch.requestEnded()));
+    if (channel.pipeline().get(ENCODER) != null) {
+      channel.pipeline().addAfter(ENCODER, "gatehouse-answers", new Answers(watch));
+    }
+    watch.expectHeaders(channel);
   }
 
   private void closed(Watch watch) {
@@ -104,6 +129,8 @@ final class ConnectionGuard {
     final String address;
     final boolean counted;
     private boolean inRequest;
+    private long requests;
+    private long answers;
     private long pending;
     private @Nullable ScheduledFuture<?> deadline;
 
@@ -146,12 +173,37 @@ final class ConnectionGuard {
 
     void requestStarted() {
       inRequest = true;
+      requests++;
       cancelDeadline();
       release();
     }
 
-    void requestEnded() {
+    /**
+     * The request was answered: the rest of its body, if any is still due, must arrive within the
+     * header timeout (else a body that trickles on after its answer held the connection for good).
+     */
+    void answered(Channel channel) {
+      // Pipelined: the answer to an earlier request says nothing of the one being read now.
+      if (++answers == requests && inRequest) {
+        expectHeaders(channel);
+      }
+    }
+
+    /**
+     * The request's body is whole; {@code leftover} bytes after it, already read, are the start of
+     * the next request: they count, and its headers are due within the timeout.
+     */
+    void requestEnded(Channel channel, int leftover) {
       inRequest = false;
+      cancelDeadline();
+      if (leftover > 0) {
+        pending += leftover;
+        expectHeaders(channel);
+        if (pendingBytes.addAndGet(leftover) > limits.maxPendingHeaderBytes()) {
+          refused.incrementAndGet();
+          channel.close();
+        }
+      }
     }
 
     void closed() {
@@ -169,6 +221,55 @@ final class ConnectionGuard {
         deadline.cancel(false);
         deadline = null;
       }
+    }
+  }
+
+  /** Right after the parser: a request's start and end, whatever the routes do with it. */
+  private static final class Requests extends ChannelInboundHandlerAdapter {
+    private final Watch watch;
+    private final ByteToMessageDecoder decoder;
+
+    Requests(Watch watch, ByteToMessageDecoder decoder) {
+      this.watch = watch;
+      this.decoder = decoder;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof HttpRequest) {
+        watch.requestStarted();
+      }
+      if (msg instanceof LastHttpContent) {
+        watch.requestEnded(ctx.channel(), buffered(decoder));
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    private static int buffered(ByteToMessageDecoder decoder) {
+      try {
+        return (int) BUFFERED.invokeExact(decoder);
+      } catch (Throwable e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** Right before the encoder: a request's answer written whole (not an interim 1xx). */
+  private static final class Answers extends ChannelOutboundHandlerAdapter {
+    private final Watch watch;
+
+    Answers(Watch watch) {
+      this.watch = watch;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (msg instanceof LastHttpContent
+          && !(msg instanceof HttpResponse response
+              && response.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
+        watch.answered(ctx.channel());
+      }
+      ctx.write(msg, promise);
     }
   }
 }

@@ -137,12 +137,19 @@ public final class HttpStack implements AutoCloseable {
             .setHost(address.host())
             .setPort(address.port())
             .setTcpNoDelay(true)
-            // HTTP/1.0 and 1.1 only: no h2c upgrade (Java's HttpClient asks for one by default).
+            // HTTP/1.x only. With h2c on, Vert.x holds a connection's first request in its own
+            // upgrade handler and only hands over the connection (to the guard) once that
+            // request's headers are whole: silent and slow connections escaped every limit.
             .setHttp2ClearTextEnabled(false)
             .setMaxHeaderSize(limits.maxHeaderBytes())
             .setMaxInitialLineLength(limits.maxRequestLineBytes())
-            .setMaxFormAttributeSize(limits.maxFormBytes())
-            .setMaxFormBufferedBytes(limits.maxFormBytes())
+            // The body handler holds forms to max_form_bytes (413). Vert.x's own form decoder sees
+            // each chunk first and, at the same limit, would fail the request with 400 instead:
+            // give it one chunk more than the body handler can let through.
+            .setMaxFormAttributeSize(
+                limits.maxFormBytes() + HttpServerOptions.DEFAULT_MAX_CHUNK_SIZE)
+            .setMaxFormBufferedBytes(
+                limits.maxFormBytes() + HttpServerOptions.DEFAULT_MAX_CHUNK_SIZE)
             .setIdleTimeout(limits.idleTimeoutSeconds())
             .setIdleTimeoutUnit(TimeUnit.SECONDS)
             .setHandle100ContinueAutomatically(false);
@@ -156,11 +163,7 @@ public final class HttpStack implements AutoCloseable {
                 .createHttpServer(options)
                 .connectionHandler(guard::opened)
                 .invalidRequestHandler(ErrorResponses::invalidRequest)
-                .requestHandler(
-                    request -> {
-                      guard.headersRead(request);
-                      entry.handle(request);
-                    });
+                .requestHandler(entry);
         servers.add(server);
         await(server.listen());
       }
