@@ -62,7 +62,7 @@ public final class TestGatehouse implements AutoCloseable {
     return Map.of(
         "GATEHOUSE_STORAGE_DATA_DIR", dataDir.toString(),
         "GATEHOUSE_SERVER_LISTEN", "127.0.0.1:0",
-        "GATEHOUSE_SERVER_MAX_EVENT_LOOP_BLOCK_MS", "100",
+        "GATEHOUSE_SERVER_MAX_EVENT_LOOP_BLOCK_MS", "250",
         "GATEHOUSE_FORWARD_AUTH_LISTEN", "127.0.0.1:0",
         "GATEHOUSE_HASHING_ARGON2_M_COST", "32768",
         "GATEHOUSE_HASHING_ARGON2_T_COST", "1",
