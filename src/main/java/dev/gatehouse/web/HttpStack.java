@@ -112,7 +112,7 @@ public final class HttpStack implements AutoCloseable {
         .register(registry);
     CounterWithCallback.builder()
         .name("gatehouse_http_connections_refused_total")
-        .help("Connections closed at once by a connection cap or the header budget")
+        .help("Connections closed by a connection cap, the header budget or the header timeout")
         .callback(cb -> cb.call(guard.refused()))
         .register(registry);
     return new HttpStack(vertx, loops, limits, guard, blocked);
