@@ -50,8 +50,11 @@ final class RawHttp implements AutoCloseable {
     }
   }
 
-  /** An answer: status, headers (names lower-cased), body as text. */
-  record Answer(int status, Map<String, String> headers, String body) {
+  /**
+   * An answer: status, headers (names lower-cased), body as text, and the version of its status
+   * line ({@code HTTP/1.1}).
+   */
+  record Answer(int status, Map<String, String> headers, String body, String version) {
     String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
@@ -89,7 +92,8 @@ final class RawHttp implements AutoCloseable {
       if (statusLine == null) {
         throw new EOFException("connection closed without an answer");
       }
-      int status = Integer.parseInt(statusLine.split(" ")[1]);
+      String[] parts = statusLine.split(" ", 3);
+      int status = Integer.parseInt(parts[1]);
       Map<String, String> headers = new LinkedHashMap<>();
       for (String line = line(); line != null && !line.isEmpty(); line = line()) {
         int colon = line.indexOf(':');
@@ -110,7 +114,7 @@ final class RawHttp implements AutoCloseable {
       } else {
         in.transferTo(body);
       }
-      return new Answer(status, headers, body.toString(StandardCharsets.UTF_8));
+      return new Answer(status, headers, body.toString(StandardCharsets.UTF_8), parts[0]);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
