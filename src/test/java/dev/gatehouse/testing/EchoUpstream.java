@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The app behind a proxy: answers every request with 200 and a body listing the identity headers
- * and the credential headers it received ({@code Remote-User: alice}, {@code Cookie: theme=dark},
- * one per line; {@code -} when absent or empty), so a test sees exactly what the proxy passed on.
+ * The app behind a proxy: answers every request with 200 and a body naming the request ({@code
+ * Request: GET /x?a=1}) and listing the identity headers and the credential headers it received
+ * ({@code Remote-User: alice}, {@code Cookie: theme=dark}, one per line; {@code -} when absent or
+ * empty), so a test sees exactly what the proxy passed on.
  */
 public final class EchoUpstream implements AutoCloseable {
   public static final List<String> IDENTITY_HEADERS =
@@ -37,7 +38,12 @@ public final class EchoUpstream implements AutoCloseable {
       server.createContext(
           "/",
           exchange -> {
-            StringBuilder body = new StringBuilder("upstream saw:\n");
+            StringBuilder body =
+                new StringBuilder("upstream saw:\nRequest: ")
+                    .append(exchange.getRequestMethod())
+                    .append(' ')
+                    .append(exchange.getRequestURI())
+                    .append('\n');
             for (String name : ECHOED) {
               List<String> values = exchange.getRequestHeaders().get(name);
               String value = values == null ? null : String.join(" | ", values);
