@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The dedicated forward-auth listener ({@code [forward_auth] listen}) at the HTTP level, over raw
  * sockets: what the decision tests cannot see through an HTTP client. Its decisions are the main
- * listener's; the forward-auth tests run against both.
+ * listener's (the forward-auth decision tests ask both; the real proxies ask the main one).
  */
 class DedicatedListenerSpeaksPlainHttpTest {
   private static final String ALLOWED =

@@ -43,20 +43,47 @@ public final class RealProxy implements AutoCloseable {
     this.log = log;
   }
 
-  /** Where Gatehouse and the upstream listen, as a proxy sees them. */
-  public record Wiring(int gatehousePort, int upstreamPort) {}
+  /**
+   * Where Gatehouse and the upstream listen, as a proxy sees them, and the host name (without port)
+   * under which the proxy serves the portal, Gatehouse itself; every other host is the app.
+   */
+  public record Wiring(int gatehousePort, int upstreamPort, String portalHost) {}
 
-  /** The proxies these tests run, each with where Debian's package installs it. */
+  /**
+   * The proxies these tests run, each with where Debian's package installs it and how it talks to
+   * Gatehouse (the HTTP version of its requests, and whether it keeps connections open).
+   */
   public enum Kind {
-    NGINX("nginx", "/usr/sbin/nginx"),
-    CADDY("caddy", "/usr/bin/caddy");
+    /** nginx as docs/proxies.md configures it: {@code proxy_pass}'s defaults, HTTP/1.0. */
+    NGINX("nginx", "/usr/sbin/nginx", "HTTP/1.0", false),
+    /**
+     * nginx with the keep-alive docs/proxies.md recommends under load: an {@code upstream} block
+     * with {@code keepalive}, {@code proxy_http_version 1.1} and an empty {@code Connection}.
+     */
+    NGINX_KEEPALIVE("nginx", "/usr/sbin/nginx", "HTTP/1.1", true),
+    /** Caddy, whose {@code forward_auth} and {@code reverse_proxy} keep connections by default. */
+    CADDY("caddy", "/usr/bin/caddy", "HTTP/1.1", true);
 
     private final String command;
     private final String debianPath;
+    private final String upstreamVersion;
+    private final boolean keepsConnections;
 
-    Kind(String command, String debianPath) {
+    Kind(String command, String debianPath, String upstreamVersion, boolean keepsConnections) {
       this.command = command;
       this.debianPath = debianPath;
+      this.upstreamVersion = upstreamVersion;
+      this.keepsConnections = keepsConnections;
+    }
+
+    /** The HTTP version of the requests this proxy sends Gatehouse, as in its request line. */
+    public String upstreamVersion() {
+      return upstreamVersion;
+    }
+
+    /** Whether this proxy keeps its connections to Gatehouse open between requests. */
+    public boolean keepsConnections() {
+      return keepsConnections;
     }
 
     /**
@@ -70,7 +97,8 @@ public final class RealProxy implements AutoCloseable {
     /** Starts this proxy on {@code port} with its files under {@code dir}. */
     public RealProxy start(Path dir, int port, Wiring wiring) {
       return switch (this) {
-        case NGINX -> nginx(installed(), dir, port, wiring);
+        case NGINX -> nginx(installed(), dir, port, wiring, false);
+        case NGINX_KEEPALIVE -> nginx(installed(), dir, port, wiring, true);
         case CADDY -> caddy(installed(), dir, port, wiring);
       };
     }
@@ -78,12 +106,20 @@ public final class RealProxy implements AutoCloseable {
 
   /**
    * nginx with auth_request to {@code /api/authz/auth-request}, answering 401 with a redirect to
-   * the portal through error_page, to the Location Gatehouse put on its 401.
+   * the portal through error_page, to the Location Gatehouse put on its 401; and the portal, all of
+   * Gatehouse, proxied under {@code wiring.portalHost()}. With {@code keepAlive} nginx asks
+   * Gatehouse over HTTP/1.1 on kept connections (an {@code upstream} block with {@code keepalive}),
+   * else on its defaults: HTTP/1.0, a new connection per request.
    */
-  private static RealProxy nginx(Path binary, Path dir, int port, Wiring wiring) {
+  private static RealProxy nginx(
+      Path binary, Path dir, int port, Wiring wiring, boolean keepAlive) {
     // Run as root, nginx's workers would switch to nobody, who may not enter the test's private
     // temp directory; keep them as the current user, as they are for anyone else.
     String user = "root".equals(System.getProperty("user.name")) ? "user root;" : "";
+    String gatehouse =
+        keepAlive ? "http://gatehouse" : "http://127.0.0.1:" + wiring.gatehousePort();
+    String http11 =
+        keepAlive ? "\n      proxy_http_version 1.1;\n      proxy_set_header Connection \"\";" : "";
     String conf =
         """
         %s
@@ -128,6 +164,7 @@ public final class RealProxy implements AutoCloseable {
             default $gatehouse_cookie_3;
           }
 
+          %s
           server {
             listen 127.0.0.1:%d;
 
@@ -150,8 +187,7 @@ public final class RealProxy implements AutoCloseable {
 
             location = /internal/gatehouse {
               internal;
-              proxy_pass http://127.0.0.1:%d/api/authz/auth-request;
-              proxy_http_version 1.1;
+              proxy_pass %s/api/authz/auth-request;%s
               proxy_pass_request_body off;
               proxy_set_header Content-Length "";
               proxy_set_header X-Original-URL $scheme://$http_host$request_uri;
@@ -159,9 +195,38 @@ public final class RealProxy implements AutoCloseable {
               proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             }
           }
+
+          # The portal: sign-in, account pages, OIDC; all of Gatehouse.
+          server {
+            listen 127.0.0.1:%d;
+            server_name %s;
+
+            location / {
+              proxy_pass %s;%s
+              proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            }
+          }
         }
         """
-            .formatted(user, port, wiring.upstreamPort(), wiring.gatehousePort());
+            .formatted(
+                user,
+                keepAlive
+                    ? """
+                      upstream gatehouse {
+                        server 127.0.0.1:%d;
+                        keepalive 32;
+                      }
+                      """
+                        .formatted(wiring.gatehousePort())
+                    : "",
+                port,
+                wiring.upstreamPort(),
+                gatehouse,
+                http11,
+                port,
+                wiring.portalHost(),
+                gatehouse,
+                http11);
     try {
       Path prefix = Files.createDirectories(dir.resolve("nginx"));
       Files.createDirectories(prefix.resolve("tmp"));
@@ -186,7 +251,10 @@ public final class RealProxy implements AutoCloseable {
     }
   }
 
-  /** Caddy with forward_auth to {@code /api/authz/forward-auth}. */
+  /**
+   * Caddy with forward_auth to {@code /api/authz/forward-auth}, and the portal, all of Gatehouse,
+   * under {@code wiring.portalHost()}.
+   */
   private static RealProxy caddy(Path binary, Path dir, int port, Wiring wiring) {
     String caddyfile =
         """
@@ -214,8 +282,19 @@ public final class RealProxy implements AutoCloseable {
         		}
         	}
         }
+
+        http://%s:%d {
+        	bind 127.0.0.1
+        	reverse_proxy 127.0.0.1:%d
+        }
         """
-            .formatted(port, wiring.gatehousePort(), wiring.upstreamPort());
+            .formatted(
+                port,
+                wiring.gatehousePort(),
+                wiring.upstreamPort(),
+                wiring.portalHost(),
+                port,
+                wiring.gatehousePort());
     try {
       Path home = Files.createDirectories(dir.resolve("caddy"));
       Path file = Files.writeString(home.resolve("Caddyfile"), caddyfile);
