@@ -43,12 +43,13 @@ public record Config(
     }
 
     /**
-     * Event loops serving HTTP: the configured count, or one per core. They only parse, route and
-     * answer what is in memory (forward-auth decisions); everything that can block runs on virtual
-     * threads, so more loops than cores would only add context switches.
+     * Event loops serving HTTP: the configured count, or two per core. A loop serves hundreds of
+     * connections in turn; with a spare one per core the kernel can run one while another is
+     * preempted, which kept p99 at 400 connections steady where one per core let it swing tenfold
+     * (docs/benchmarks.md, "How many event loops"). Blocking work never runs on them.
      */
     public int effectiveHttpWorkers() {
-      return httpWorkers > 0 ? httpWorkers : Runtime.getRuntime().availableProcessors();
+      return httpWorkers > 0 ? httpWorkers : 2 * Runtime.getRuntime().availableProcessors();
     }
   }
 

@@ -139,7 +139,8 @@ public final class HttpStack implements AutoCloseable {
             .setTcpNoDelay(true)
             // HTTP/1.x only. With h2c on, Vert.x holds a connection's first request in its own
             // upgrade handler and only hands over the connection (to the guard) once that
-            // request's headers are whole: silent and slow connections escaped every limit.
+            // request's headers are whole: silent and slow connections escaped every limit. And a
+            // proxy that passes Upgrade on would let a client tunnel past its rules (h2c smuggling).
             .setHttp2ClearTextEnabled(false)
             .setMaxHeaderSize(limits.maxHeaderBytes())
             .setMaxInitialLineLength(limits.maxRequestLineBytes())
