@@ -10,11 +10,13 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
@@ -140,7 +142,8 @@ public final class HttpStack implements AutoCloseable {
             // HTTP/1.x only. With h2c on, Vert.x holds a connection's first request in its own
             // upgrade handler and only hands over the connection (to the guard) once that
             // request's headers are whole: silent and slow connections escaped every limit. And a
-            // proxy that passes Upgrade on would let a client tunnel past its rules (h2c smuggling).
+            // proxy that passes Upgrade on would let a client tunnel past its rules (h2c
+            // smuggling).
             .setHttp2ClearTextEnabled(false)
             .setMaxHeaderSize(limits.maxHeaderBytes())
             .setMaxInitialLineLength(limits.maxRequestLineBytes())
@@ -166,7 +169,12 @@ public final class HttpStack implements AutoCloseable {
                 .invalidRequestHandler(ErrorResponses::invalidRequest)
                 .requestHandler(entry);
         servers.add(server);
-        await(server.listen());
+        // Each server on an event loop of its own: listening from this (non-Vert.x) thread would
+        // put every server on the one context Vert.x keeps for it, and all connections on one loop.
+        ContextInternal loop = ((VertxInternal) vertx).createEventLoopContext();
+        Promise<HttpServer> bound = Promise.promise();
+        loop.runOnContext(v -> server.listen().onComplete(bound));
+        await(bound.future());
       }
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot listen on " + address + " for " + purpose, e);
