@@ -72,6 +72,9 @@ final class ConnectionGuard {
     }
   }
 
+  /** Header bytes an ordinary request sends (a browser's with a crowded cookie domain). */
+  private static final int ORDINARY = 8 * 1024;
+
   private final Config.Limits limits;
   private final ClientAddresses clients;
   private final AtomicInteger open = new AtomicInteger();
@@ -161,7 +164,7 @@ final class ConnectionGuard {
         }
         int n = bytes.readableBytes();
         pending += n;
-        if (pendingBytes.addAndGet(n) > limits.maxPendingHeaderBytes()) {
+        if (overBudget(n)) {
           refused.incrementAndGet();
           bytes.release();
           ctx.close();
@@ -199,11 +202,22 @@ final class ConnectionGuard {
       if (leftover > 0) {
         pending += leftover;
         expectHeaders(channel);
-        if (pendingBytes.addAndGet(leftover) > limits.maxPendingHeaderBytes()) {
+        if (overBudget(leftover)) {
           refused.incrementAndGet();
           channel.close();
         }
       }
+    }
+
+    /**
+     * Counts {@code n} more bytes; whether this connection must go. Past the budget, only a
+     * connection holding more than an ordinary request's headers is closed: the ones that filled
+     * it. A newcomer with a small request is still read, so a full budget does not lock everyone
+     * out until the header timeout frees it; the overshoot is at most {@link #ORDINARY} bytes per
+     * open connection.
+     */
+    private boolean overBudget(int n) {
+      return pendingBytes.addAndGet(n) > limits.maxPendingHeaderBytes() && pending > ORDINARY;
     }
 
     void closed() {
