@@ -166,8 +166,16 @@ public final class HttpStack implements AutoCloseable {
             vertx
                 .createHttpServer(options)
                 .connectionHandler(guard::opened)
-                .invalidRequestHandler(ErrorResponses::invalidRequest)
-                .requestHandler(entry);
+                .invalidRequestHandler(
+                    request -> {
+                      HttpDate.stamp(request);
+                      ErrorResponses.invalidRequest(request);
+                    })
+                .requestHandler(
+                    request -> {
+                      HttpDate.stamp(request);
+                      entry.handle(request);
+                    });
         servers.add(server);
         // Each server on an event loop of its own: listening from this (non-Vert.x) thread would
         // put every server on the one context Vert.x keeps for it, and all connections on one loop.

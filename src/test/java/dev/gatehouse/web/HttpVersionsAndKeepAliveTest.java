@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.testing.TestGatehouse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -113,6 +118,23 @@ class HttpVersionsAndKeepAliveTest {
         assertThat(answer.version()).as("request %d", i).isEqualTo("HTTP/1.1");
         assertThat(answer.status()).as("request %d", i).isEqualTo(200);
         assertThat(answer.header("connection")).isNotEqualToIgnoringCase("close");
+      }
+    }
+  }
+
+  /** RFC 9110 §6.6.1: an origin server with a clock dates every answer, refusals included. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("targets")
+  void everyAnswerIsDated(Target target) {
+    try (RawHttp connection = target.connect()) {
+      RawHttp.Answer answer = connection.exchange(target.request("HTTP/1.1", ""));
+      RawHttp.Answer refused = connection.exchange("GET /nothing/here HTTP/1.1\r\nHost: x\r\n\r\n");
+
+      for (RawHttp.Answer each : List.of(answer, refused)) {
+        Instant date =
+            ZonedDateTime.parse(each.header("date"), DateTimeFormatter.RFC_1123_DATE_TIME)
+                .toInstant();
+        assertThat(Duration.between(date, Instant.now()).abs()).isLessThan(Duration.ofSeconds(5));
       }
     }
   }
