@@ -215,7 +215,7 @@ public final class LoginRoutes {
                 knownBrowsers.issue(account),
                 knownBrowsers.lifetime().toSeconds()));
     // A fresh session id at every login: a cookie planted before sign-in is worth nothing after it.
-    String previous = Cookies.value(ctx.request().getHeader("Cookie"), Cookies.SESSION);
+    String previous = Http.cookie(ctx, Cookies.SESSION);
     if (previous != null) {
       sessions.end(previous);
     }
@@ -240,7 +240,7 @@ public final class LoginRoutes {
       page(ctx, 403, "logout", Map.of());
       return;
     }
-    String token = Cookies.value(ctx.request().getHeader("Cookie"), Cookies.SESSION);
+    String token = Http.cookie(ctx, Cookies.SESSION);
     if (token != null) {
       audit.loggedOut(ctx, sessions.resolve(token));
       sessions.end(token);
