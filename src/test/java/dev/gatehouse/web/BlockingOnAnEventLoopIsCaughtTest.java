@@ -40,11 +40,12 @@ class BlockingOnAnEventLoopIsCaughtTest {
             ctx.response().end("done");
           });
       int port = stack.listen("test", new HostPort("127.0.0.1", 0), routing);
-      assertThat(stack.blockedLoops()).isZero();
+      // At a 50 ms limit, class loading while the servers start may already count once or twice.
+      long before = stack.blockedLoops();
 
       assertThat(get(port, "/slow").statusCode()).isEqualTo(200);
 
-      assertThat(stack.blockedLoops()).isPositive();
+      assertThat(stack.blockedLoops()).isGreaterThan(before);
     }
   }
 
