@@ -51,6 +51,7 @@ class PackagesDependInOneDirectionTest {
           Map.entry("apikey", Layer.DOMAIN),
           Map.entry("signing", Layer.DOMAIN),
           Map.entry("token", Layer.DOMAIN),
+          Map.entry("mfa", Layer.DOMAIN),
           Map.entry("audit", Layer.BASE),
           Map.entry("store", Layer.BASE),
           Map.entry("event", Layer.BASE),
