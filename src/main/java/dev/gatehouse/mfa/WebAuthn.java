@@ -351,8 +351,10 @@ public final class WebAuthn {
 
   private NewCredential register(RegistrationData data, byte[] challenge) {
     try {
+      // User verification preferred, not required; user presence required.
       manager.verify(
-          data, new RegistrationParameters(serverProperty(challenge), PUB_KEY_CRED_PARAMS, false));
+          data,
+          new RegistrationParameters(serverProperty(challenge), PUB_KEY_CRED_PARAMS, false, true));
     } catch (RuntimeException e) {
       throw invalid(messageFor(e));
     }

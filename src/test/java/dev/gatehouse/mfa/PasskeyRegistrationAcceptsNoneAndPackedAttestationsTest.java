@@ -214,6 +214,19 @@ class PasskeyRegistrationAcceptsNoneAndPackedAttestationsTest {
   }
 
   @Test
+  void aRegistrationWithoutUserPresenceIsRefused() {
+    SoftAuthenticator passkey = new SoftAuthenticator(ORIGIN, RP_ID);
+    passkey.userPresent = false;
+    String response =
+        passkey.create(
+            webAuthn.registrationOptions("u-1", "alice", "Alice", List.of()), Attestation.NONE);
+
+    assertThatThrownBy(() -> webAuthn.register("u-1", response))
+        .isInstanceOf(Failure.Invalid.class)
+        .hasMessageContaining("presence");
+  }
+
+  @Test
   void garbageIsRefusedAsUnreadable() {
     for (String garbage : List.of("", "{", "[]", "{}", "{\"id\":\"x\",\"response\":{}}")) {
       assertThatThrownBy(() -> webAuthn.register("u-1", garbage))
