@@ -23,6 +23,9 @@ import dev.gatehouse.forwardauth.Gateway;
 import dev.gatehouse.login.LoginRoutes;
 import dev.gatehouse.metrics.HttpMetrics;
 import dev.gatehouse.metrics.MetricsRoutes;
+import dev.gatehouse.mfa.Factors;
+import dev.gatehouse.mfa.RelyingParty;
+import dev.gatehouse.mfa.WebAuthn;
 import dev.gatehouse.net.ClientAddresses;
 import dev.gatehouse.oidc.OidcRoutes;
 import dev.gatehouse.session.SessionPolicy;
@@ -148,7 +151,8 @@ public final class Gatehouse implements AutoCloseable {
       Bootstrap.runOnce(store.writer(), passwords, secrets, clock, env);
 
       // In-memory views for the hot path: subscribed before loading, so no event falls between.
-      UserDirectory directory = new UserDirectory(events);
+      UserDirectory directory =
+          new UserDirectory(events, config.mfa().requireForAdmins() ? Set.of("admins") : Set.of());
       AppDirectory appDirectory = new AppDirectory(events);
       appDirectory.load(apps.all());
       Config.Session sessionConfig = config.session();
@@ -203,7 +207,25 @@ public final class Gatehouse implements AutoCloseable {
                   sessions::endIn,
                   (tx, user, kept) -> devices.endIn(tx, user),
                   (tx, user, kept) -> grants.endIn(tx, user)));
-      directory.load(users.all());
+      directory.load(users.all(), groups.requiringMfa());
+      WebAuthn webAuthn =
+          new WebAuthn(
+              new RelyingParty(
+                  config.mfa().rpId(), config.mfa().issuer(), Set.of(origin(publicUrl))),
+              keyEncryption.macKey("gatehouse webauthn challenge v1"),
+              clock,
+              random,
+              Duration.ofMinutes(5));
+      Factors factors =
+          new Factors(
+              store.writer(),
+              store.reads(),
+              keyEncryption,
+              webAuthn,
+              audit,
+              config.mfa().issuer(),
+              clock,
+              random);
       Cookies cookies =
           new Cookies(sessionConfig.cookieDomain(), "https".equals(publicUrl.getScheme()));
       Csrf csrf =
@@ -240,6 +262,7 @@ public final class Gatehouse implements AutoCloseable {
                 directory,
                 sessions,
                 devices,
+                factors,
                 appDirectory,
                 csrf,
                 cookies,
@@ -249,6 +272,7 @@ public final class Gatehouse implements AutoCloseable {
                 throttles,
                 clientIps,
                 keyEncryption.macKey("known-browser"),
+                keyEncryption.macKey("gatehouse pending sign-in v1"),
                 Duration.ofDays(throttle.knownBrowserDays()),
                 random,
                 clock)
@@ -277,6 +301,7 @@ public final class Gatehouse implements AutoCloseable {
                 clients,
                 apiKeys,
                 devices,
+                factors,
                 signingKeys,
                 audit,
                 throttles,
@@ -323,6 +348,14 @@ public final class Gatehouse implements AutoCloseable {
    * Lock-outs in the audit log: the account a per-account throttle locked (never the known
    * browser's id), or the address a per-address one did.
    */
+  /** {@code scheme://host[:port]}: the one origin WebAuthn ceremonies run on, the portal's. */
+  private static String origin(URI publicUrl) {
+    return publicUrl.getScheme()
+        + "://"
+        + publicUrl.getHost()
+        + (publicUrl.getPort() < 0 ? "" : ":" + publicUrl.getPort());
+  }
+
   private static Throttles.LockOuts lockOuts(Audit audit) {
     return (kind, key, wait) -> {
       AuditEntry entry =

@@ -20,6 +20,7 @@ import dev.gatehouse.client.CreatedClient;
 import dev.gatehouse.device.Device;
 import dev.gatehouse.device.Devices;
 import dev.gatehouse.failure.Failure;
+import dev.gatehouse.mfa.Factors;
 import dev.gatehouse.signing.SigningKeys;
 import dev.gatehouse.store.Listing;
 import dev.gatehouse.throttle.Throttle;
@@ -79,9 +80,16 @@ public final class AdminRoutes {
           new Route(HttpMethod.GET, "/api/admin/users/{id}", AdminRoutes::getUser),
           new Route(HttpMethod.PATCH, "/api/admin/users/{id}", AdminRoutes::updateUser),
           new Route(HttpMethod.DELETE, "/api/admin/users/{id}", AdminRoutes::deleteUser),
+          new Route(HttpMethod.GET, "/api/admin/users/{id}/factors", AdminRoutes::listFactors),
+          new Route(HttpMethod.DELETE, "/api/admin/users/{id}/factors", AdminRoutes::resetFactors),
+          new Route(
+              HttpMethod.DELETE,
+              "/api/admin/users/{id}/factors/{factor}",
+              AdminRoutes::removeFactor),
           new Route(HttpMethod.POST, "/api/admin/groups", AdminRoutes::createGroup),
           new Route(HttpMethod.GET, "/api/admin/groups", AdminRoutes::listGroups),
           new Route(HttpMethod.GET, "/api/admin/groups/{name}", AdminRoutes::getGroup),
+          new Route(HttpMethod.PATCH, "/api/admin/groups/{name}", AdminRoutes::updateGroup),
           new Route(HttpMethod.DELETE, "/api/admin/groups/{name}", AdminRoutes::deleteGroup),
           new Route(HttpMethod.POST, "/api/admin/groups/{name}/members", AdminRoutes::addMember),
           new Route(
@@ -116,6 +124,7 @@ public final class AdminRoutes {
   private final Clients clients;
   private final ApiKeys apiKeys;
   private final Devices devices;
+  private final Factors factors;
   private final SigningKeys signingKeys;
   private final Audit audit;
   private final Throttle keyGuesses;
@@ -128,6 +137,7 @@ public final class AdminRoutes {
       Clients clients,
       ApiKeys apiKeys,
       Devices devices,
+      Factors factors,
       SigningKeys signingKeys,
       Audit audit,
       Throttles throttles,
@@ -139,6 +149,7 @@ public final class AdminRoutes {
     this.clients = clients;
     this.apiKeys = apiKeys;
     this.devices = devices;
+    this.factors = factors;
     this.signingKeys = signingKeys;
     this.audit = audit;
     this.keyGuesses = throttles.perAddress("api_key");
@@ -220,7 +231,9 @@ public final class AdminRoutes {
   }
 
   private void createGroup(RoutingContext ctx) {
-    Group group = groups.create(required("name", Json.read(ctx, Bodies.GroupBody.class).name()));
+    Bodies.GroupBody body = Json.read(ctx, Bodies.GroupBody.class);
+    Group group =
+        groups.create(required("name", body.name()), Boolean.TRUE.equals(body.requireMfa()));
     changed(ctx, "create", "group", group.name(), null, group, null, null);
     created(ctx, group);
   }
@@ -231,6 +244,18 @@ public final class AdminRoutes {
 
   private void getGroup(RoutingContext ctx) {
     ok(ctx, groups.get(param(ctx, "name")));
+  }
+
+  /** {@code {"require_mfa": true}}: members must sign in with a second factor from now on. */
+  private void updateGroup(RoutingContext ctx) {
+    Boolean required = Json.read(ctx, Bodies.GroupBody.class).requireMfa();
+    if (required == null) {
+      throw new Failure.Invalid("require_mfa", "require_mfa (true or false) is required");
+    }
+    Group before = groups.get(param(ctx, "name"));
+    Group after = groups.requireMfa(before.name(), required);
+    changed(ctx, "update", "group", after.name(), before, after, null, null);
+    ok(ctx, after);
   }
 
   private void deleteGroup(RoutingContext ctx) {
@@ -368,6 +393,51 @@ public final class AdminRoutes {
       }
     }
     ok(ctx, Map.of("items", signingKeys.rotate(grace, actor(ctx))));
+  }
+
+  /** A user's second factors: TOTP, passkeys and security keys, recovery codes left. */
+  private void listFactors(RoutingContext ctx) {
+    User user = users.get(param(ctx, "id"));
+    ok(ctx, factors.of(user.id()));
+  }
+
+  /**
+   * Removes every second factor and recovery code of a user who lost them: they sign in with their
+   * password and, where required, set up a new one. Their sessions stay; revoke them too if the
+   * loss may be a theft.
+   */
+  private void resetFactors(RoutingContext ctx) {
+    User user = users.get(param(ctx, "id"));
+    if (!factors.reset(user.id())) {
+      throw new Failure.NotFound("user " + user.username() + " has no second factor");
+    }
+    factorRemoved(ctx, user, "all");
+    noContent(ctx);
+  }
+
+  /** {@code factor}: {@code totp}, {@code recovery_codes}, or a passkey's id. */
+  private void removeFactor(RoutingContext ctx) {
+    User user = users.get(param(ctx, "id"));
+    String factor = param(ctx, "factor");
+    boolean removed =
+        switch (factor) {
+          case "totp" -> factors.removeTotp(user.id());
+          case "recovery_codes" -> factors.removeRecoveryCodes(user.id());
+          default -> factors.removePasskey(user.id(), factor);
+        };
+    if (!removed) {
+      throw new Failure.NotFound("user " + user.username() + " has no factor " + factor);
+    }
+    factorRemoved(ctx, user, factor);
+    noContent(ctx);
+  }
+
+  private void factorRemoved(RoutingContext ctx, User user, String factor) {
+    audit.recordNow(
+        by(ctx, AuditKind.SECOND_FACTOR_REMOVED)
+            .subject(user.id(), user.username())
+            .object("factor", factor)
+            .reason("removed through the admin API"));
   }
 
   private void revokeDevice(RoutingContext ctx) {

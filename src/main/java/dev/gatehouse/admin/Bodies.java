@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 final class Bodies {
   private Bodies() {}
 
-  record GroupBody(@Nullable String name) {}
+  record GroupBody(@Nullable String name, @Nullable Boolean requireMfa) {}
 
   record MemberBody(@Nullable String username) {}
 

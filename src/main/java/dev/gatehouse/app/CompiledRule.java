@@ -93,13 +93,14 @@ record CompiledRule(
                 () ->
                     new Failure.Invalid(
                         at + ".policy",
-                        at + ".policy must be public, authenticated, groups or deny"));
+                        at + ".policy must be public, authenticated, groups, two_factor or deny"));
     List<String> groups = rule.groups() == null ? List.of() : rule.groups();
     if (policy == Policy.GROUPS && groups.isEmpty()) {
       throw new Failure.Invalid(at + ".groups", "policy groups needs at least one group");
     }
-    if (policy != Policy.GROUPS && !groups.isEmpty()) {
-      throw new Failure.Invalid(at + ".groups", "groups only apply to policy groups");
+    if (policy != Policy.GROUPS && policy != Policy.TWO_FACTOR && !groups.isEmpty()) {
+      throw new Failure.Invalid(
+          at + ".groups", "groups only apply to policies groups and two_factor");
     }
     for (int i = 0; i < groups.size(); i++) {
       if (groups.get(i) == null || groups.get(i).isBlank()) {

@@ -11,6 +11,12 @@ public enum Policy {
   AUTHENTICATED,
   /** A signed-in user in at least one of the rule's groups. */
   GROUPS,
+  /**
+   * A user whose sign-in proved two factors (password and a code or key, or a passkey that verified
+   * the user), in one of the rule's groups when it names any. A one-factor session is sent to the
+   * step-up page, not to a new sign-in.
+   */
+  TWO_FACTOR,
   /** Nobody. */
   DENY;
 

@@ -8,8 +8,9 @@ import org.jspecify.annotations.Nullable;
  * the first that matches decides: its path matcher ({@code path} prefix or {@code path_regex}),
  * optional {@code methods} and client {@code networks} (CIDR) must all match.
  *
- * @param policy {@code public}, {@code authenticated}, {@code groups} (any of {@code groups}) or
- *     {@code deny}
+ * @param policy {@code public}, {@code authenticated}, {@code groups} (any of {@code groups}),
+ *     {@code two_factor} (a two-factor sign-in, in any of {@code groups} when given) or {@code
+ *     deny}
  */
 public record Rule(
     @Nullable String path,

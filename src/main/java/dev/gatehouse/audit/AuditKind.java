@@ -20,7 +20,19 @@ public enum AuditKind {
   CLIENT_SECRET_ROTATED,
   SIGNING_KEY_ROTATED,
   /** A used refresh token or authorization code presented again; its grant is revoked. */
-  TOKEN_REUSE_DETECTED;
+  TOKEN_REUSE_DETECTED,
+  /** A TOTP app, passkey or security key added (object says which). */
+  SECOND_FACTOR_ADDED,
+  /** One second factor removed, by its user or an admin; or all of them reset by an admin. */
+  SECOND_FACTOR_REMOVED,
+  /** A wrong TOTP code, passkey or recovery code at sign-in or step-up. */
+  SECOND_FACTOR_FAILED,
+  /** A recovery code was used to sign in (it is gone now). */
+  RECOVERY_CODE_USED,
+  /** New recovery codes replaced the old ones. */
+  RECOVERY_CODES_GENERATED,
+  /** A passkey's sign counter did not increase: the key may have been cloned. */
+  PASSKEY_CLONE_SUSPECTED;
 
   public String wire() {
     return name().toLowerCase(Locale.ROOT);

@@ -21,6 +21,7 @@ public record Client(
     @JsonProperty("public") boolean publicClient,
     boolean firstParty,
     boolean requirePkce,
+    boolean requireMfa,
     String signingAlg,
     String tokenEndpointAuthMethod,
     @JsonRawValue @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String jwks,

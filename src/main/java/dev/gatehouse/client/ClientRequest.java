@@ -16,6 +16,7 @@ public record ClientRequest(
     @JsonProperty("public") @Nullable Boolean publicClient,
     @Nullable Boolean firstParty,
     @Nullable Boolean requirePkce,
+    @Nullable Boolean requireMfa,
     @Nullable String signingAlg,
     @Nullable String tokenEndpointAuthMethod,
     @Nullable Map<String, Object> jwks,

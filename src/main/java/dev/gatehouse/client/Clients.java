@@ -49,7 +49,7 @@ public final class Clients {
       "client_id, name, redirect_uris, post_logout_redirect_uris, grant_types, scopes,"
           + " public_client, first_party, require_pkce, signing_alg, token_endpoint_auth_method,"
           + " jwks, access_token_lifetime_seconds, id_token_lifetime_seconds,"
-          + " refresh_token_lifetime_seconds, created_at, updated_at";
+          + " refresh_token_lifetime_seconds, created_at, updated_at, require_mfa";
   private static final RowMapper<Client> ROW =
       row ->
           new Client(
@@ -62,6 +62,7 @@ public final class Clients {
               row.getBoolean(7),
               row.getBoolean(8),
               row.getBoolean(9),
+              row.getBoolean(18),
               row.getString(10),
               row.getString(11),
               row.getString(12),
@@ -125,8 +126,8 @@ public final class Clients {
                       + " require_pkce, signing_alg, token_endpoint_auth_method, jwks,"
                       + " redirect_uris, post_logout_redirect_uris, grant_types, scopes,"
                       + " access_token_lifetime_seconds, id_token_lifetime_seconds,"
-                      + " refresh_token_lifetime_seconds, created_at, updated_at)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      + " refresh_token_lifetime_seconds, created_at, updated_at, require_mfa)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   clientId,
                   name,
                   digest,
@@ -144,7 +145,8 @@ public final class Clients {
                   idTtl,
                   refreshTtl,
                   now,
-                  now);
+                  now,
+                  Boolean.TRUE.equals(r.requireMfa()));
               return changed(tx, clientId);
             });
     return new CreatedClient(client, secret);
@@ -210,7 +212,8 @@ public final class Clients {
                   + " grant_types = ?, scopes = ?, first_party = ?, require_pkce = ?,"
                   + " signing_alg = ?, token_endpoint_auth_method = ?, jwks = ?,"
                   + " access_token_lifetime_seconds = ?, id_token_lifetime_seconds = ?,"
-                  + " refresh_token_lifetime_seconds = ?, updated_at = ? WHERE client_id = ?",
+                  + " refresh_token_lifetime_seconds = ?, updated_at = ?, require_mfa = ?"
+                  + " WHERE client_id = ?",
               name != null ? name : c.name(),
               join(newRedirects),
               join(logoutUris != null ? logoutUris : c.postLogoutRedirectUris()),
@@ -225,6 +228,7 @@ public final class Clients {
               idTtl != null ? idTtl : c.idTokenLifetimeSeconds(),
               refreshTtl != null ? refreshTtl : c.refreshTokenLifetimeSeconds(),
               clock.millis(),
+              r.requireMfa() != null ? r.requireMfa() : c.requireMfa(),
               clientId);
           return changed(tx, clientId);
         });

@@ -18,6 +18,7 @@ public record Config(
     ForwardAuth forwardAuth,
     Oidc oidc,
     Throttle throttle,
+    Mfa mfa,
     Metrics metrics,
     Audit audit) {
 
@@ -134,6 +135,13 @@ public record Config(
       int knownBrowserDays,
       int deviceCodesPerClient) {}
 
+  /**
+   * {@code [mfa]} and {@code [webauthn]}: whether the {@code admins} group must always sign in with
+   * a second factor; the name authenticator apps show; the WebAuthn relying party id (the host of
+   * {@code public_url}, or a parent domain of it so that passkeys work across its subdomains).
+   */
+  public record Mfa(boolean requireForAdmins, String issuer, String rpId) {}
+
   /** {@code [metrics]}. */
   public record Metrics(boolean enable, HostPort listen) {}
 
@@ -212,8 +220,29 @@ public record Config(
             integer(v, "throttle.max_tracked_keys"),
             integer(v, "throttle.known_browser_days"),
             integer(v, "throttle.device_codes_per_client")),
+        mfa(v, publicUrl.isEmpty() ? listen.host() : URI.create(publicUrl).getHost()),
         new Metrics((Boolean) v.get("metrics.enable"), HostPort.parse(str(v, "metrics.listen"))),
         new Audit(integer(v, "audit.retention_days"), (Boolean) v.get("audit.log_stdout")));
+  }
+
+  /**
+   * A passkey is bound to its rp id, and browsers accept only the page's host or a parent domain of
+   * it: anything else would fail at the first registration, so it stops the start instead.
+   */
+  private static Mfa mfa(Map<String, Object> v, @Nullable String host) {
+    String rpId = str(v, "webauthn.rp_id");
+    String page = host == null ? "" : host.toLowerCase(java.util.Locale.ROOT);
+    if (rpId.isEmpty()) {
+      rpId = page;
+    } else if (!page.equals(rpId) && !page.endsWith("." + rpId)) {
+      throw new ConfigException(
+          "webauthn.rp_id",
+          "must be the host of server.public_url ("
+              + page
+              + ") or a parent domain of it, not "
+              + rpId);
+    }
+    return new Mfa((Boolean) v.get("mfa.require_for_admins"), str(v, "mfa.issuer"), rpId);
   }
 
   private static String stripSlash(String url) {

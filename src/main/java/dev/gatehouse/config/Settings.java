@@ -105,8 +105,8 @@ public final class Settings {
           Setting.string(
               "forward_auth.default_policy",
               "deny",
-              v -> v.equals("deny") || v.equals("authenticated"),
-              "deny or authenticated"),
+              v -> v.equals("deny") || v.equals("authenticated") || v.equals("two_factor"),
+              "deny, authenticated or two_factor"),
           Setting.string(
               "forward_auth.listen",
               "",
@@ -127,6 +127,17 @@ public final class Settings {
           Setting.integer("throttle.known_browser_days", 365, 1, 3650),
           Setting.integer("throttle.device_codes_per_client", 100, 1, 1_000_000),
           Setting.integer("oidc.max_jtis_per_client", 20_000, 1, 10_000_000),
+          Setting.bool("mfa.require_for_admins", false),
+          Setting.string(
+              "mfa.issuer",
+              "Gatehouse",
+              v -> !v.isBlank() && v.length() <= 64 && v.indexOf(':') < 0,
+              "a name of 1 to 64 characters without ':' (shown in authenticator apps)"),
+          Setting.string(
+              "webauthn.rp_id",
+              "",
+              v -> v.isEmpty() || COOKIE_DOMAIN.matcher(v).matches() && !v.startsWith("."),
+              "empty (the host of server.public_url) or a domain such as example.com"),
           Setting.bool("metrics.enable", false),
           Setting.string("metrics.listen", "127.0.0.1:9090", Settings::isHostPort, "host:port"),
           Setting.integer("audit.retention_days", 90, 0, 36_500),

@@ -72,7 +72,8 @@ public final class Devices {
         .read(
             q ->
                 q.list(
-                    "SELECT token_digest, id, user_id, name, created_at, last_seen FROM devices",
+                    "SELECT token_digest, id, user_id, name, created_at, last_seen, two_factor"
+                        + " FROM devices",
                     row -> {
                       long lastSeen = row.getLong(6);
                       boolean never = row.wasNull();
@@ -83,13 +84,17 @@ public final class Devices {
                               row.getString(3),
                               row.getString(4),
                               Instant.ofEpochMilli(row.getLong(5)),
-                              never ? null : Instant.ofEpochMilli(lastSeen)));
+                              never ? null : Instant.ofEpochMilli(lastSeen),
+                              row.getBoolean(7)));
                     }))
         .forEach(e -> byDigest.put(e.getKey(), e.getValue()));
   }
 
-  /** A new pairing code for {@code userId}'s device called {@code name}, valid for ten minutes. */
-  public PairingCode startPairing(String userId, @Nullable String name) {
+  /**
+   * A new pairing code for {@code userId}'s device called {@code name}, valid for ten minutes;
+   * {@code twoFactor} when the session pairing it proved two factors.
+   */
+  public PairingCode startPairing(String userId, @Nullable String name, boolean twoFactor) {
     String checked = name(name);
     String code = code();
     Instant expires = clock.instant().plus(CODE_LIFETIME);
@@ -97,11 +102,13 @@ public final class Devices {
         DataClass.EPHEMERAL,
         tx ->
             tx.update(
-                "INSERT INTO pairing_codes (code_digest, user_id, name, expires_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO pairing_codes (code_digest, user_id, name, expires_at, two_factor)"
+                    + " VALUES (?, ?, ?, ?, ?)",
                 Secrets.digest(normalise(code)),
                 userId,
                 checked,
-                expires.toEpochMilli()));
+                expires.toEpochMilli(),
+                twoFactor));
     return new PairingCode(code, checked, expires);
   }
 
@@ -119,11 +126,17 @@ public final class Devices {
     Device device =
         writer.write(
             tx -> {
-              record Pending(String userId, String name, long expiresAt) {}
+              record Pending(String userId, String name, long expiresAt, boolean twoFactor) {}
               Pending pending =
                   tx.one(
-                          "SELECT user_id, name, expires_at FROM pairing_codes WHERE code_digest = ?",
-                          row -> new Pending(row.getString(1), row.getString(2), row.getLong(3)),
+                          "SELECT user_id, name, expires_at, two_factor FROM pairing_codes"
+                              + " WHERE code_digest = ?",
+                          row ->
+                              new Pending(
+                                  row.getString(1),
+                                  row.getString(2),
+                                  row.getLong(3),
+                                  row.getBoolean(4)),
                           digest)
                       .orElseThrow(
                           () -> new Failure.Invalid("code", "unknown or used pairing code"));
@@ -137,15 +150,18 @@ public final class Devices {
                       pending.userId(),
                       pending.name(),
                       Instant.ofEpochMilli(now),
-                      null);
+                      null,
+                      pending.twoFactor());
               String tokenDigest = Secrets.digest(token);
               tx.update(
-                  "INSERT INTO devices (id, user_id, name, token_digest, created_at) VALUES (?, ?, ?, ?, ?)",
+                  "INSERT INTO devices (id, user_id, name, token_digest, created_at, two_factor)"
+                      + " VALUES (?, ?, ?, ?, ?, ?)",
                   paired.id(),
                   paired.userId(),
                   paired.name(),
                   tokenDigest,
-                  now);
+                  now,
+                  paired.twoFactor());
               tx.publish(new DeviceEvent.Paired(paired, tokenDigest));
               return paired;
             });
@@ -242,9 +258,7 @@ public final class Devices {
     for (Map.Entry<String, Device> entry : byDigest.entrySet()) {
       Long at = batch.get(entry.getValue().id());
       if (at != null) {
-        Device d = entry.getValue();
-        entry.setValue(
-            new Device(d.id(), d.userId(), d.name(), d.createdAt(), Instant.ofEpochMilli(at)));
+        entry.setValue(entry.getValue().seenAt(Instant.ofEpochMilli(at)));
       }
     }
   }
@@ -255,14 +269,7 @@ public final class Devices {
 
   private Device withSeen(Device device) {
     Long at = seen.get(device.id());
-    return at == null
-        ? device
-        : new Device(
-            device.id(),
-            device.userId(),
-            device.name(),
-            device.createdAt(),
-            Instant.ofEpochMilli(at));
+    return at == null ? device : device.seenAt(Instant.ofEpochMilli(at));
   }
 
   private String code() {

@@ -8,7 +8,6 @@ import dev.gatehouse.device.Device;
 import dev.gatehouse.device.Devices;
 import dev.gatehouse.session.ActiveSession;
 import dev.gatehouse.session.Sessions;
-import dev.gatehouse.token.AccessToken;
 import dev.gatehouse.token.AccessTokens;
 import dev.gatehouse.user.Principal;
 import dev.gatehouse.user.UserDirectory;
@@ -53,7 +52,8 @@ final class DecisionEngine {
     if (access.policy() == Policy.DENY) {
       return Decision.DENY;
     }
-    Principal principal = identify(credentials, app);
+    Identified who = identify(credentials, app);
+    Principal principal = who == null ? null : who.principal();
     return switch (access.policy()) {
       case PUBLIC -> new Decision.Allow(principal);
       case AUTHENTICATED -> principal == null ? Decision.SIGN_IN : new Decision.Allow(principal);
@@ -63,20 +63,33 @@ final class DecisionEngine {
         }
         yield principal.inAny(access.groups()) ? new Decision.Allow(principal) : Decision.DENY;
       }
+      case TWO_FACTOR -> {
+        if (who == null) {
+          yield Decision.SIGN_IN;
+        }
+        // Membership first: a second factor would not help someone outside the groups.
+        if (!access.groups().isEmpty() && !who.principal().inAny(access.groups())) {
+          yield Decision.DENY;
+        }
+        yield who.twoFactor() ? new Decision.Allow(who.principal()) : Decision.STEP_UP;
+      }
       case DENY -> Decision.DENY;
     };
   }
+
+  /** An enabled user, and whether the credential that named them proved two factors. */
+  private record Identified(Principal principal, boolean twoFactor) {}
 
   /**
    * The enabled user behind the credentials, trying the session, then a bearer that looks like a
    * JWT as an access token issued here (only where {@code app} accepts tokens of that client and
    * scope), then the device token.
    */
-  private @Nullable Principal identify(Credentials credentials, @Nullable ProtectedApp app) {
+  private @Nullable Identified identify(Credentials credentials, @Nullable ProtectedApp app) {
     if (credentials.session() != null) {
       ActiveSession session = sessions.resolve(credentials.session());
       if (session != null) {
-        return enabled(session.userId());
+        return enabled(session.userId(), session.multiFactor());
       }
     }
     String bearer = credentials.bearer();
@@ -87,22 +100,21 @@ final class DecisionEngine {
       return accessTokens
           .verify(bearer)
           .filter(token -> app.acceptsBearer(token.clientId(), token.scopes()))
-          .flatMap(AccessToken::userId)
-          .map(this::enabled)
+          .flatMap(token -> token.userId().map(user -> enabled(user, token.multiFactor())))
           .orElse(null);
     }
     String deviceToken = credentials.device() != null ? credentials.device() : credentials.bearer();
     if (deviceToken != null) {
       Device device = devices.resolve(deviceToken);
       if (device != null) {
-        return enabled(device.userId());
+        return enabled(device.userId(), device.twoFactor());
       }
     }
     return null;
   }
 
-  private @Nullable Principal enabled(String userId) {
+  private @Nullable Identified enabled(String userId, boolean twoFactor) {
     Principal principal = users.get(userId);
-    return principal == null || principal.disabled() ? null : principal;
+    return principal == null || principal.disabled() ? null : new Identified(principal, twoFactor);
   }
 }

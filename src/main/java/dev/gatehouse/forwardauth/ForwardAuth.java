@@ -18,10 +18,12 @@ import org.jspecify.annotations.Nullable;
 final class ForwardAuth {
   private final DecisionEngine engine;
   private final String loginUrl;
+  private final String stepUpUrl;
 
   ForwardAuth(DecisionEngine engine, URI publicUrl) {
     this.engine = engine;
     this.loginUrl = publicUrl + "/login?rd=";
+    this.stepUpUrl = publicUrl + "/login/verify?rd=";
   }
 
   /** {@code GET /api/authz/forward-auth}: Traefik and Caddy. */
@@ -38,8 +40,9 @@ final class ForwardAuth {
       return Answer.badRequest("malformed X-Forwarded-* headers");
     }
     Decision decision = engine.decide(target, credentials(headers));
-    if (decision instanceof Decision.SignIn && isBrowserNavigation(target.method(), headers)) {
-      return Answer.redirect(signInUrl(target));
+    if (decision instanceof Decision.SignIn signIn
+        && isBrowserNavigation(target.method(), headers)) {
+      return Answer.redirect(signInUrl(signIn, target));
     }
     return answer(decision, headers);
   }
@@ -76,10 +79,10 @@ final class ForwardAuth {
       return Answer.badRequest("malformed X-Original-* headers");
     }
     Decision decision = engine.decide(target, credentials(headers));
-    if (decision instanceof Decision.SignIn) {
+    if (decision instanceof Decision.SignIn signIn) {
       // nginx cannot URL-encode $request_uri itself: with auth_request_set it takes this Location
       // for its error_page redirect, so a query string in the original URL survives the sign-in.
-      return Answer.signIn(signInUrl(target));
+      return Answer.signIn(signInUrl(signIn, target));
     }
     return answer(decision, headers);
   }
@@ -95,8 +98,9 @@ final class ForwardAuth {
     };
   }
 
-  private String signInUrl(Target target) {
-    return loginUrl + URLEncoder.encode(target.url(), StandardCharsets.UTF_8);
+  private String signInUrl(Decision.SignIn signIn, Target target) {
+    return (signIn.stepUp() ? stepUpUrl : loginUrl)
+        + URLEncoder.encode(target.url(), StandardCharsets.UTF_8);
   }
 
   private static @Nullable Target target(

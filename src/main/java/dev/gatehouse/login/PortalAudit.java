@@ -5,11 +5,12 @@ import dev.gatehouse.audit.Audit;
 import dev.gatehouse.audit.AuditEntry;
 import dev.gatehouse.audit.AuditKind;
 import dev.gatehouse.session.ActiveSession;
+import dev.gatehouse.session.Amr;
 import dev.gatehouse.user.Principal;
-import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserDirectory;
 import dev.gatehouse.web.ClientIps;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,10 +29,56 @@ final class PortalAudit {
     this.directory = directory;
   }
 
-  void signedIn(RoutingContext ctx, User user) {
+  /** A session started, with how it was proved ({@code details.amr}). */
+  void signedIn(RoutingContext ctx, Principal user, Amr amr) {
     audit.record(
         from(ctx, AuditKind.SIGN_IN, Actor.user(user.id(), user.username()))
-            .subject(user.id(), user.username()));
+            .subject(user.id(), user.username())
+            .details(Map.of("amr", amr.claim())));
+  }
+
+  void secondFactorAdded(RoutingContext ctx, Principal user, String factor) {
+    audit.record(byUser(ctx, AuditKind.SECOND_FACTOR_ADDED, user).object("factor", factor));
+  }
+
+  void secondFactorRemoved(RoutingContext ctx, Principal user, String factor) {
+    audit.record(
+        byUser(ctx, AuditKind.SECOND_FACTOR_REMOVED, user)
+            .object("factor", factor)
+            .reason("removed on the account page"));
+  }
+
+  /** A wrong second factor; {@code factor} is {@code totp}, {@code recovery_code} or passkey. */
+  void secondFactorFailed(RoutingContext ctx, Principal user, String factor) {
+    audit.record(
+        from(ctx, AuditKind.SECOND_FACTOR_FAILED, Actor.ANONYMOUS)
+            .subject(user.id(), user.username())
+            .reason(factor));
+  }
+
+  void secondFactorThrottled(RoutingContext ctx, Principal user) {
+    audit.record(
+        from(ctx, AuditKind.THROTTLED, Actor.ANONYMOUS)
+            .subject(user.id(), user.username())
+            .reason("second_factor"));
+  }
+
+  /** A passwordless sign-in refused: the key is unknown, so there is no user to name. */
+  void passkeyFailed(RoutingContext ctx, String why) {
+    audit.record(from(ctx, AuditKind.SIGN_IN_FAILED, Actor.ANONYMOUS).reason("passkey: " + why));
+  }
+
+  void recoveryCodeUsed(RoutingContext ctx, Principal user, int left) {
+    audit.record(byUser(ctx, AuditKind.RECOVERY_CODE_USED, user).details(Map.of("left", left)));
+  }
+
+  void recoveryCodesGenerated(RoutingContext ctx, Principal user) {
+    audit.record(byUser(ctx, AuditKind.RECOVERY_CODES_GENERATED, user));
+  }
+
+  private AuditEntry byUser(RoutingContext ctx, AuditKind kind, Principal user) {
+    return from(ctx, kind, Actor.user(user.id(), user.username()))
+        .subject(user.id(), user.username());
   }
 
   /**

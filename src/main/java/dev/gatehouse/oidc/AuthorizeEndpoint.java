@@ -4,6 +4,7 @@ import dev.gatehouse.client.Client;
 import dev.gatehouse.client.ClientDirectory;
 import dev.gatehouse.crypto.MacKey;
 import dev.gatehouse.session.ActiveSession;
+import dev.gatehouse.session.Amr;
 import dev.gatehouse.session.Sessions;
 import dev.gatehouse.session.SignedInUsers;
 import dev.gatehouse.token.Grants;
@@ -62,6 +63,7 @@ final class AuthorizeEndpoint {
           "prompt",
           "max_age",
           "login_hint",
+          "acr_values",
           LOGIN_MARK);
 
   private final ClientDirectory clients;
@@ -106,6 +108,7 @@ final class AuthorizeEndpoint {
       Set<String> prompt,
       @Nullable Long maxAge,
       @Nullable String loginHint,
+      boolean mfa,
       Map<String, String> forwarded) {}
 
   /** Why a request fails after the redirect URI is trusted. */
@@ -173,6 +176,7 @@ final class AuthorizeEndpoint {
             Set.of(),
             null,
             null,
+            false,
             Map.of());
     if (mode != null && !mode.equals("query") && !formPost) {
       refuse(ctx, partial, "invalid_request", "response_mode must be query or form_post");
@@ -213,6 +217,19 @@ final class AuthorizeEndpoint {
     }
     if (session == null || principal == null) {
       refuse(ctx, request, "login_required", "the user is not signed in");
+      return;
+    }
+    if (request.mfa() && !session.multiFactor()) {
+      if (request.prompt().contains("none")) {
+        refuse(ctx, request, "interaction_required", "this application needs a second factor");
+        return;
+      }
+      // The step-up page proves a second factor and comes back here (a login mark included).
+      redirect(
+          ctx,
+          "/login/verify?rd="
+              + URLEncoder.encode(
+                  "/oidc/authorize?" + encode(request.forwarded()), StandardCharsets.UTF_8));
       return;
     }
     if (decision != null) {
@@ -259,7 +276,8 @@ final class AuthorizeEndpoint {
                 request.scopes(),
                 request.nonce(),
                 request.challenge(),
-                session.createdAt().toEpochMilli()));
+                session.createdAt().toEpochMilli(),
+                session.amr()));
     Map<String, String> answer = new LinkedHashMap<>();
     answer.put("code", code);
     respond(ctx, request, answer);
@@ -351,6 +369,15 @@ final class AuthorizeEndpoint {
       return new Refusal(
           "invalid_request", "login_hint is longer than " + MAX_LOGIN_HINT + " characters");
     }
+    String acrValues = p.get("acr_values");
+    if (acrValues != null && acrValues.length() > 256) {
+      return new Refusal("invalid_request", "acr_values is longer than 256 characters");
+    }
+    // acr_values is a wish (OIDC Core 3.1.2.1): an unknown value is ignored, mfa is honoured.
+    boolean mfa =
+        client.requireMfa()
+            || (acrValues != null
+                && Arrays.asList(acrValues.trim().split(" +")).contains(Amr.MULTI_FACTOR));
     Map<String, String> forwarded = new LinkedHashMap<>();
     for (String name : FORWARDED) {
       String value = p.get(name);
@@ -369,6 +396,7 @@ final class AuthorizeEndpoint {
         Set.copyOf(prompt),
         maxAge,
         loginHint,
+        mfa,
         Map.copyOf(forwarded));
   }
 

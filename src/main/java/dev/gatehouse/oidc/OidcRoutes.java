@@ -7,6 +7,7 @@ import dev.gatehouse.client.ClientDirectory;
 import dev.gatehouse.client.Clients;
 import dev.gatehouse.crypto.MacKey;
 import dev.gatehouse.session.ActiveSession;
+import dev.gatehouse.session.Amr;
 import dev.gatehouse.session.Sessions;
 import dev.gatehouse.session.SignedInUsers;
 import dev.gatehouse.signing.SigningKeys;
@@ -176,6 +177,7 @@ public final class OidcRoutes {
     doc.put("revocation_endpoint_auth_methods_supported", auth);
     doc.put("revocation_endpoint_auth_signing_alg_values_supported", Clients.ASSERTION_ALGORITHMS);
     doc.put("code_challenge_methods_supported", List.of("S256"));
+    doc.put("acr_values_supported", List.of(Amr.MULTI_FACTOR, Amr.ONE_FACTOR));
     doc.put("prompt_values_supported", List.of("none", "login", "consent", "select_account"));
     doc.put(
         "claims_supported",
@@ -188,6 +190,7 @@ public final class OidcRoutes {
             "auth_time",
             "nonce",
             "amr",
+            "acr",
             "azp",
             "preferred_username",
             "name",
@@ -403,7 +406,7 @@ public final class OidcRoutes {
     try {
       decided =
           grants.decideDevice(
-              userCode, session.userId(), session.createdAt().toEpochMilli(), allow);
+              userCode, session.userId(), session.createdAt().toEpochMilli(), session.amr(), allow);
     } catch (RuntimeException e) {
       codeGuesses.pass(clientIps.of(ctx));
       throw e;

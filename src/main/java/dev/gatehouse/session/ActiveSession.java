@@ -4,9 +4,9 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A login session held in memory. Everything is fixed at login except {@code lastSeen}, which the
- * hot path moves forward without locking and without writing; {@link Sessions#flush} persists it in
- * coalesced batches.
+ * A login session held in memory. Everything is fixed at login (how it was proved included: a
+ * step-up starts a new session) except {@code lastSeen}, which the hot path moves forward without
+ * locking and without writing; {@link Sessions#flush} persists it in coalesced batches.
  */
 public final class ActiveSession {
   private final String digest;
@@ -15,6 +15,7 @@ public final class ActiveSession {
   private final long expiresAt;
   private final @Nullable String ip;
   private final @Nullable String userAgent;
+  private final Amr amr;
   private volatile long lastSeen;
 
   ActiveSession(
@@ -24,7 +25,8 @@ public final class ActiveSession {
       long lastSeen,
       long expiresAt,
       @Nullable String ip,
-      @Nullable String userAgent) {
+      @Nullable String userAgent,
+      Amr amr) {
     this.digest = digest;
     this.userId = userId;
     this.createdAt = createdAt;
@@ -32,6 +34,7 @@ public final class ActiveSession {
     this.expiresAt = expiresAt;
     this.ip = ip;
     this.userAgent = userAgent;
+    this.amr = amr;
   }
 
   String digest() {
@@ -69,6 +72,16 @@ public final class ActiveSession {
 
   public @Nullable String userAgent() {
     return userAgent;
+  }
+
+  /** How this session's sign-in was proved. */
+  public Amr amr() {
+    return amr;
+  }
+
+  /** Whether the sign-in proved two kinds of factor: what a {@code two_factor} rule asks. */
+  public boolean multiFactor() {
+    return amr.multiFactor();
   }
 
   long lastSeenMillis() {

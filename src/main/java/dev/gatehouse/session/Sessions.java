@@ -66,8 +66,8 @@ public final class Sessions {
         .read(
             q ->
                 q.list(
-                    "SELECT id_digest, user_id, created_at, last_seen, expires_at, ip, user_agent"
-                        + " FROM sessions WHERE expires_at > ?",
+                    "SELECT id_digest, user_id, created_at, last_seen, expires_at, ip, user_agent,"
+                        + " amr FROM sessions WHERE expires_at > ?",
                     row ->
                         new ActiveSession(
                             row.getString(1),
@@ -76,13 +76,24 @@ public final class Sessions {
                             row.getLong(4),
                             row.getLong(5),
                             share(row.getString(6)),
-                            truncate(row.getString(7))),
+                            truncate(row.getString(7)),
+                            Amr.parse(row.getString(8))),
                     now))
         .forEach(s -> byDigest.put(s.digest(), s));
   }
 
-  /** Starts a session for {@code userId}; returns the cookie value, which is never stored. */
-  public String start(String userId, @Nullable String ip, @Nullable String userAgent) {
+  /**
+   * Starts a session for {@code userId}, proved by {@code amr}, and ends the one behind {@code
+   * replacing} (the browser's previous cookie, if any) in the same unit of work: a new id at every
+   * sign-in and step-up, so a cookie planted or stolen before is worth nothing after. Returns the
+   * cookie value, which is never stored.
+   */
+  public String start(
+      String userId,
+      Amr amr,
+      @Nullable String replacing,
+      @Nullable String ip,
+      @Nullable String userAgent) {
     String token = secrets.generate("");
     long now = clock.millis();
     ActiveSession session =
@@ -93,20 +104,26 @@ public final class Sessions {
             now,
             now + policy.lifetime().toMillis(),
             share(ip),
-            truncate(userAgent));
+            truncate(userAgent),
+            amr);
+    String previous = replacing == null ? null : Secrets.digest(replacing);
     writer.write(
         DataClass.EPHEMERAL,
         tx -> {
+          if (previous != null && byDigest.containsKey(previous)) {
+            deleteIn(tx, Set.of(previous));
+          }
           tx.update(
               "INSERT INTO sessions (id_digest, user_id, created_at, last_seen, expires_at, ip,"
-                  + " user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  + " user_agent, amr) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
               session.digest(),
               userId,
               now,
               now,
               session.expiresAt().toEpochMilli(),
               ip,
-              session.userAgent());
+              session.userAgent(),
+              amr.stored());
           tx.publish(new SessionEvent.Started(session));
           return null;
         });

@@ -18,9 +18,9 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Seals private keys at rest with AES-256-GCM under the key encryption key (KEK). The key id is
- * bound as associated data, so a sealed key cannot be swapped into another row unnoticed. A copy of
- * the database without the KEK holds no usable private key.
+ * Seals private keys and TOTP secrets at rest with AES-256-GCM under the key encryption key (KEK).
+ * The key id is bound as associated data, so a sealed key cannot be swapped into another row
+ * unnoticed. A copy of the database without the KEK holds no usable private key.
  */
 public final class KeyEncryption {
   private static final Logger LOG = Logger.getLogger(KeyEncryption.class.getName());
@@ -88,7 +88,11 @@ public final class KeyEncryption {
     return new MacKey(key.getEncoded()).derive(label);
   }
 
-  String seal(String plaintext, String kid) {
+  /**
+   * Seals {@code plaintext} (a signing key, a TOTP secret) bound to {@code kid}, the row it belongs
+   * in; {@link #open} with another kid fails.
+   */
+  public String seal(String plaintext, String kid) {
     byte[] nonce = new byte[NONCE_BYTES];
     random.nextBytes(nonce);
     try {
@@ -104,7 +108,7 @@ public final class KeyEncryption {
     }
   }
 
-  String open(String sealed, String kid) {
+  public String open(String sealed, String kid) {
     byte[] in = Base64.getDecoder().decode(sealed);
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -115,7 +119,7 @@ public final class KeyEncryption {
           cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(
-          "cannot unseal signing key "
+          "cannot unseal "
               + kid
               + ": the key encryption key differs from the one it was sealed with",
           e);

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param grantId the authorization it came from; null for client_credentials tokens, which act for
  *     the client itself
+ * @param multiFactor the sign-in behind it proved two factors ({@code acr} {@code mfa})
  */
 public record AccessToken(
     String jti,
@@ -18,7 +19,8 @@ public record AccessToken(
     List<String> scopes,
     @Nullable String grantId,
     Instant issuedAt,
-    Instant expiresAt) {
+    Instant expiresAt,
+    boolean multiFactor) {
 
   /** The user the token acts for; empty for a client's own token. */
   public Optional<String> userId() {

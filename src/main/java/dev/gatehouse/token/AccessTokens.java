@@ -2,6 +2,7 @@ package dev.gatehouse.token;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.gatehouse.session.Amr;
 import dev.gatehouse.signing.SigningKeys;
 import dev.gatehouse.user.Principal;
 import java.text.ParseException;
@@ -44,6 +45,7 @@ public final class AccessTokens {
       @Nullable Principal principal,
       @Nullable String grantId,
       @Nullable Long authTime,
+      @Nullable Amr amr,
       List<String> scopes,
       long lifetimeSeconds,
       Instant now) {
@@ -61,6 +63,10 @@ public final class AccessTokens {
       claims.claim("gid", grantId);
       if (authTime != null) {
         claims.claim("auth_time", authTime / 1000);
+      }
+      if (amr != null) {
+        // What a resource server (and the forward-auth two_factor rule) may require of the sign-in.
+        claims.claim("acr", amr.acr()).claim("amr", amr.claim());
       }
       if (scopes.contains("groups")) {
         claims.claim("groups", principal.groups().stream().sorted().toList());
@@ -85,6 +91,7 @@ public final class AccessTokens {
       String clientId = claims.getStringClaim("client_id");
       String grantId = claims.getStringClaim("gid");
       String scope = claims.getStringClaim("scope");
+      boolean multiFactor = Amr.MULTI_FACTOR.equals(claims.getClaim("acr"));
       if (type == null
           || !TYPE.equals(type.getType())
           || !issuer.equals(claims.getIssuer())
@@ -105,7 +112,14 @@ public final class AccessTokens {
               : new ArrayList<>(Arrays.asList(scope.split(" ")));
       return Optional.of(
           new AccessToken(
-              jti, sub, clientId, List.copyOf(scopes), grantId, iat.toInstant(), exp.toInstant()));
+              jti,
+              sub,
+              clientId,
+              List.copyOf(scopes),
+              grantId,
+              iat.toInstant(),
+              exp.toInstant(),
+              multiFactor));
     } catch (ParseException e) {
       return Optional.empty();
     }

@@ -8,6 +8,7 @@ import dev.gatehouse.client.Client;
 import dev.gatehouse.crypto.Secrets;
 import dev.gatehouse.event.Events;
 import dev.gatehouse.failure.Failure;
+import dev.gatehouse.session.Amr;
 import dev.gatehouse.signing.SigningKeys;
 import dev.gatehouse.store.DataClass;
 import dev.gatehouse.store.Reads;
@@ -67,7 +68,8 @@ public final class Grants {
       List<String> scopes,
       @Nullable String nonce,
       @Nullable String codeChallenge,
-      long authTime) {}
+      long authTime,
+      Amr amr) {}
 
   /** The answer to a device authorization request (RFC 8628 §3.2). */
   public record DeviceStart(String deviceCode, String userCode, long expiresIn, int interval) {}
@@ -80,6 +82,7 @@ public final class Grants {
       String userId,
       List<String> scopes,
       long authTime,
+      Amr amr,
       @Nullable String nonce,
       @Nullable String refreshToken) {}
 
@@ -139,8 +142,8 @@ public final class Grants {
               "DELETE FROM authorization_codes WHERE expires_at < ?", now - KEEP_USED_CODES_MILLIS);
           return tx.update(
               "INSERT INTO authorization_codes (code_digest, client_id, user_id, redirect_uri,"
-                  + " scope, nonce, code_challenge, auth_time, grant_id, expires_at, used)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
+                  + " scope, nonce, code_challenge, auth_time, grant_id, expires_at, used, amr)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?)",
               Secrets.digest(code),
               r.clientId(),
               r.userId(),
@@ -150,7 +153,8 @@ public final class Grants {
               r.codeChallenge(),
               r.authTime(),
               UUID.randomUUID().toString(),
-              now + CODE_LIFETIME.toMillis());
+              now + CODE_LIFETIME.toMillis(),
+              r.amr().stored());
         });
     return code;
   }
@@ -175,11 +179,12 @@ public final class Grants {
                   long authTime,
                   String grantId,
                   long expiresAt,
-                  boolean used) {}
+                  boolean used,
+                  Amr amr) {}
               Optional<Row> found =
                   tx.one(
                       "SELECT client_id, user_id, redirect_uri, scope, nonce, code_challenge,"
-                          + " auth_time, grant_id, expires_at, used FROM authorization_codes"
+                          + " auth_time, grant_id, expires_at, used, amr FROM authorization_codes"
                           + " WHERE code_digest = ?",
                       row ->
                           new Row(
@@ -192,7 +197,8 @@ public final class Grants {
                               row.getLong(7),
                               row.getString(8),
                               row.getLong(9),
-                              row.getBoolean(10)),
+                              row.getBoolean(10),
+                              Amr.parse(row.getString(11))),
                       Secrets.digest(code));
               if (found.isEmpty()) {
                 return Outcome.invalidGrant("unknown authorization code");
@@ -226,13 +232,21 @@ public final class Grants {
                   Secrets.digest(code));
               if (refresh != null) {
                 insertRefresh(
-                    tx, refresh, row.grantId(), client, row.userId(), row.scope(), row.authTime());
+                    tx,
+                    refresh,
+                    row.grantId(),
+                    client,
+                    row.userId(),
+                    row.scope(),
+                    row.authTime(),
+                    row.amr());
               }
               return new Granted(
                   row.grantId(),
                   row.userId(),
                   split(row.scope()),
                   row.authTime(),
+                  row.amr(),
                   row.nonce(),
                   refresh);
             });
@@ -263,11 +277,12 @@ public final class Grants {
                   String scope,
                   long authTime,
                   long expiresAt,
-                  boolean used) {}
+                  boolean used,
+                  Amr amr) {}
               Optional<Row> found =
                   tx.one(
-                      "SELECT grant_id, client_id, user_id, scope, auth_time, expires_at, used"
-                          + " FROM refresh_tokens WHERE token_digest = ?",
+                      "SELECT grant_id, client_id, user_id, scope, auth_time, expires_at, used,"
+                          + " amr FROM refresh_tokens WHERE token_digest = ?",
                       row ->
                           new Row(
                               row.getString(1),
@@ -276,7 +291,8 @@ public final class Grants {
                               row.getString(4),
                               row.getLong(5),
                               row.getLong(6),
-                              row.getBoolean(7)),
+                              row.getBoolean(7),
+                              Amr.parse(row.getString(8))),
                       Secrets.digest(token));
               if (found.isEmpty()) {
                 return Outcome.invalidGrant("unknown or revoked refresh token");
@@ -304,12 +320,20 @@ public final class Grants {
                   "UPDATE refresh_tokens SET used = TRUE WHERE token_digest = ?",
                   Secrets.digest(token));
               insertRefresh(
-                  tx, next, row.grantId(), client, row.userId(), row.scope(), row.authTime());
+                  tx,
+                  next,
+                  row.grantId(),
+                  client,
+                  row.userId(),
+                  row.scope(),
+                  row.authTime(),
+                  row.amr());
               return new Granted(
                   row.grantId(),
                   row.userId(),
                   narrowed == null ? granted : narrowed,
                   row.authTime(),
+                  row.amr(),
                   null,
                   next);
             });
@@ -324,6 +348,7 @@ public final class Grants {
     String token =
         accessTokens.issue(
             client.clientId(),
+            null,
             null,
             null,
             null,
@@ -444,18 +469,20 @@ public final class Grants {
   }
 
   /** Approves or denies a pending device authorization; false when there is none. */
-  public boolean decideDevice(String typed, String userId, long authTime, boolean approve) {
+  public boolean decideDevice(
+      String typed, String userId, long authTime, Amr amr, boolean approve) {
     String userCode = normalise(typed);
     long now = clock.millis();
     return writer.write(
         DataClass.EPHEMERAL,
         tx ->
             tx.update(
-                    "UPDATE device_codes SET status = ?, user_id = ?, auth_time = ? WHERE"
-                        + " user_code = ? AND status = 'pending' AND expires_at > ?",
+                    "UPDATE device_codes SET status = ?, user_id = ?, auth_time = ?, amr = ?"
+                        + " WHERE user_code = ? AND status = 'pending' AND expires_at > ?",
                     approve ? "approved" : "denied",
                     userId,
                     authTime,
+                    amr.stored(),
                     userCode,
                     now)
                 > 0);
@@ -516,12 +543,16 @@ public final class Grants {
     Object result =
         writer.write(
             tx -> {
-              record Approved(String userId, long authTime) {}
+              record Approved(String userId, long authTime, Amr amr) {}
               Optional<Approved> approved =
                   tx.one(
-                      "SELECT user_id, auth_time FROM device_codes WHERE device_code_digest = ?"
-                          + " AND status = 'approved'",
-                      r -> new Approved(r.getString(1), r.getLong(2)),
+                      "SELECT user_id, auth_time, amr FROM device_codes"
+                          + " WHERE device_code_digest = ? AND status = 'approved'",
+                      r ->
+                          new Approved(
+                              r.getString(1),
+                              r.getLong(2),
+                              Amr.parse(String.valueOf(r.getString(3)))),
                       digest);
               if (approved.isEmpty()) {
                 return Outcome.invalidGrant("the device code was already used");
@@ -538,13 +569,15 @@ public final class Grants {
                     client,
                     approved.get().userId(),
                     row.scope(),
-                    approved.get().authTime());
+                    approved.get().authTime(),
+                    approved.get().amr());
               }
               return new Granted(
                   grantId,
                   approved.get().userId(),
                   split(row.scope()),
                   approved.get().authTime(),
+                  approved.get().amr(),
                   null,
                   refresh);
             });
@@ -700,13 +733,19 @@ public final class Grants {
             principal,
             granted.grantId(),
             granted.authTime(),
+            granted.amr(),
             granted.scopes(),
             client.accessTokenLifetimeSeconds(),
             Instant.ofEpochMilli(grantedAt));
     String id =
         granted.scopes().contains("openid")
             ? idTokens.issue(
-                client, principal, granted.scopes(), granted.authTime(), granted.nonce())
+                client,
+                principal,
+                granted.scopes(),
+                granted.authTime(),
+                granted.amr(),
+                granted.nonce())
             : null;
     return new Outcome.Issued(
         new TokenSet(
@@ -725,11 +764,12 @@ public final class Grants {
       Client client,
       String userId,
       String scope,
-      long authTime) {
+      long authTime,
+      Amr amr) {
     long now = clock.millis();
     tx.update(
         "INSERT INTO refresh_tokens (token_digest, grant_id, client_id, user_id, scope, auth_time,"
-            + " created_at, expires_at, used) VALUES (?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
+            + " created_at, expires_at, used, amr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?)",
         Secrets.digest(token),
         grantId,
         client.clientId(),
@@ -737,7 +777,8 @@ public final class Grants {
         scope,
         authTime,
         now,
-        now + client.refreshTokenLifetimeSeconds() * 1000L);
+        now + client.refreshTokenLifetimeSeconds() * 1000L,
+        amr.stored());
   }
 
   /** Ends a grant: its refresh tokens go, and its access tokens are refused until they expire. */

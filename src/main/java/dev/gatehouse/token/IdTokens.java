@@ -2,6 +2,7 @@ package dev.gatehouse.token;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.gatehouse.client.Client;
+import dev.gatehouse.session.Amr;
 import dev.gatehouse.signing.SigningKeys;
 import dev.gatehouse.user.Principal;
 import java.time.Instant;
@@ -28,6 +29,7 @@ final class IdTokens {
       Principal principal,
       List<String> scopes,
       long authTime,
+      Amr amr,
       @Nullable String nonce) {
     Instant now = clock.instant();
     JWTClaimsSet.Builder claims =
@@ -39,7 +41,8 @@ final class IdTokens {
             .issueTime(Date.from(now))
             .expirationTime(Date.from(now.plusSeconds(client.idTokenLifetimeSeconds())))
             .claim("auth_time", authTime / 1000)
-            .claim("amr", List.of("pwd"));
+            .claim("amr", amr.claim())
+            .claim("acr", amr.acr());
     if (nonce != null) {
       claims.claim("nonce", nonce);
     }

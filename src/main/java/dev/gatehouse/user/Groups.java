@@ -9,6 +9,7 @@ import dev.gatehouse.store.Writer;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** Groups and memberships. */
 public final class Groups {
@@ -22,33 +23,63 @@ public final class Groups {
     this.clock = clock;
   }
 
-  public Group create(String name) {
+  /** Creates a group; {@code requireMfa}: its members must sign in with a second factor. */
+  public Group create(String name, boolean requireMfa) {
     String checked = Validation.name("name", name);
-    return writer.write(tx -> insert(tx, clock.millis(), checked));
+    return writer.write(tx -> insert(tx, clock.millis(), checked, requireMfa));
   }
 
-  static Group insert(Tx tx, long now, String name) {
+  static Group insert(Tx tx, long now, String name, boolean requireMfa) {
     if (tx.count("SELECT COUNT(*) FROM groups_ WHERE name = ?", name) > 0) {
       throw new Failure.Conflict("name", "group " + name + " exists");
     }
-    tx.update("INSERT INTO groups_ (name, created_at) VALUES (?, ?)", name, now);
+    tx.update(
+        "INSERT INTO groups_ (name, created_at, require_mfa) VALUES (?, ?, ?)",
+        name,
+        now,
+        requireMfa);
     tx.publish(new UserEvent.GroupCreated(name));
-    return new Group(name, List.of());
+    if (requireMfa) {
+      tx.publish(new UserEvent.SecondFactorRequired(name, true));
+    }
+    return new Group(name, requireMfa, List.of());
   }
 
   /** The bootstrap's {@code admins} group, created inside the bootstrap's own transaction. */
   public static Group bootstrapAdmins(Tx tx, long now) {
-    return insert(tx, now, "admins");
+    return insert(tx, now, "admins", false);
+  }
+
+  /** Sets whether members of {@code name} must sign in with a second factor. */
+  public Group requireMfa(String name, boolean required) {
+    writer.write(
+        tx -> {
+          if (tx.update("UPDATE groups_ SET require_mfa = ? WHERE name = ?", required, name) == 0) {
+            throw new Failure.NotFound("no group named " + name);
+          }
+          tx.publish(new UserEvent.SecondFactorRequired(name, required));
+          return null;
+        });
+    return get(name);
+  }
+
+  /** The names of the groups whose members must sign in with a second factor. */
+  public Set<String> requiringMfa() {
+    return Set.copyOf(
+        reads.read(
+            q ->
+                q.list(
+                    "SELECT name FROM groups_ WHERE require_mfa = TRUE", row -> row.getString(1))));
   }
 
   public Group get(String name) {
     return reads.read(
-        q -> {
-          if (q.count("SELECT COUNT(*) FROM groups_ WHERE name = ?", name) == 0) {
-            throw new Failure.NotFound("no group named " + name);
-          }
-          return new Group(name, members(q, name));
-        });
+        q ->
+            q.one(
+                    "SELECT require_mfa FROM groups_ WHERE name = ?",
+                    row -> new Group(name, row.getBoolean(1), members(q, name)),
+                    name)
+                .orElseThrow(() -> new Failure.NotFound("no group named " + name)));
   }
 
   /** A page of groups ordered by name, each with its members, as {@link #get} shows them. */
@@ -56,13 +87,14 @@ public final class Groups {
     return reads.read(
         q -> {
           List<Group> page = new ArrayList<>();
-          for (String name :
+          record Row(String name, boolean requireMfa) {}
+          for (Row row :
               q.list(
-                  "SELECT name FROM groups_ ORDER BY name LIMIT ? OFFSET ?",
-                  row -> row.getString(1),
+                  "SELECT name, require_mfa FROM groups_ ORDER BY name LIMIT ? OFFSET ?",
+                  r -> new Row(r.getString(1), r.getBoolean(2)),
                   limit,
                   offset)) {
-            page.add(new Group(name, members(q, name)));
+            page.add(new Group(row.name(), row.requireMfa(), members(q, row.name())));
           }
           return new Listing<>(page, q.count("SELECT COUNT(*) FROM groups_"));
         });

@@ -15,16 +15,39 @@ import org.jspecify.annotations.Nullable;
  */
 public final class UserDirectory {
   private final Map<String, Principal> byId = new ConcurrentHashMap<>();
+  private final Set<String> secondFactorGroups = ConcurrentHashMap.newKeySet();
+  private final Set<String> configuredSecondFactorGroups;
 
-  public UserDirectory(Events events) {
+  /**
+   * @param secondFactorGroups groups whose members always need a second factor by configuration
+   *     ({@code [mfa] require_for_admins}), whatever the group's own setting
+   */
+  public UserDirectory(Events events, Set<String> secondFactorGroups) {
+    this.configuredSecondFactorGroups = Set.copyOf(secondFactorGroups);
     events.subscribe(UserEvent.class, this::apply);
   }
 
-  /** Loads every user; call once at start, before serving. */
-  public void load(List<User> users) {
+  /**
+   * Loads every user and the groups that require a second factor; call once at start, before
+   * serving.
+   */
+  public void load(List<User> users, Set<String> secondFactorGroups) {
     for (User user : users) {
       byId.put(user.id(), Principal.of(user));
     }
+    this.secondFactorGroups.addAll(secondFactorGroups);
+  }
+
+  /**
+   * Whether {@code principal} must sign in with a second factor: a member of a group that says so.
+   */
+  public boolean needsSecondFactor(Principal principal) {
+    for (String group : principal.groups()) {
+      if (secondFactorGroups.contains(group) || configuredSecondFactorGroups.contains(group)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public @Nullable Principal get(String userId) {
@@ -55,9 +78,18 @@ public final class UserDirectory {
           byId.put(changed.user().id(), Principal.of(changed.user()));
       case UserEvent.UserDeleted deleted -> byId.remove(deleted.id());
       case UserEvent.GroupCreated created -> {}
-      case UserEvent.GroupDeleted deleted ->
-          byId.replaceAll(
-              (id, p) -> p.groups().contains(deleted.name()) ? without(p, deleted.name()) : p);
+      case UserEvent.SecondFactorRequired required -> {
+        if (required.required()) {
+          secondFactorGroups.add(required.group());
+        } else {
+          secondFactorGroups.remove(required.group());
+        }
+      }
+      case UserEvent.GroupDeleted deleted -> {
+        secondFactorGroups.remove(deleted.name());
+        byId.replaceAll(
+            (id, p) -> p.groups().contains(deleted.name()) ? without(p, deleted.name()) : p);
+      }
       case UserEvent.MembershipChanged change ->
           byId.computeIfPresent(
               change.userId(),

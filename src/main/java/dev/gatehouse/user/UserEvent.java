@@ -14,6 +14,9 @@ public sealed interface UserEvent extends DomainEvent {
   /** A group was created. */
   record GroupCreated(String name) implements UserEvent {}
 
+  /** Members of a group must (or need no longer) sign in with a second factor. */
+  record SecondFactorRequired(String group, boolean required) implements UserEvent {}
+
   /** A group was deleted, with its memberships. */
   record GroupDeleted(String name) implements UserEvent {}
 

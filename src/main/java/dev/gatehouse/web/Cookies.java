@@ -12,6 +12,9 @@ public final class Cookies {
   public static final String DEVICE = "gh_device";
   public static final String CSRF = "gh_csrf";
 
+  /** A sign-in whose password was right, waiting for its second factor (see login). */
+  public static final String PENDING = "gh_pending";
+
   private final @Nullable String domain;
   private final boolean secure;
 

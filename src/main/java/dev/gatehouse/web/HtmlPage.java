@@ -39,7 +39,16 @@ public final class HtmlPage {
    * Targets that cannot be written safely into the header are left out.
    */
   public static String csp(Collection<URI> formTargets) {
+    return csp(formTargets, false);
+  }
+
+  /**
+   * With {@code script}, the portal's one script ({@code /static/webauthn.js}, for passkeys) may
+   * run too: scripts from the portal's own origin, never inline ones.
+   */
+  public static String csp(Collection<URI> formTargets, boolean script) {
     return "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+        + (script ? "script-src 'self'; " : "")
         + formAction(formTargets)
         + "; frame-ancestors 'none'; base-uri 'none'";
   }

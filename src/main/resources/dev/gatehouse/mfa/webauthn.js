@@ -14,8 +14,8 @@
  * and submits the form; on failure it shows a message in [data-webauthn-error] and submits nothing.
  * A form with data-webauthn-conditional also starts a conditional ("autofill") request on load when
  * the browser offers one, for an input with autocomplete="username webauthn"; pressing the form's
- * button cancels it and asks modally instead. Where WebAuthn is missing, elements marked
- * data-webauthn-only are hidden and everything else keeps working without this script.
+ * button cancels it and asks modally instead. Elements marked data-webauthn-only are sent hidden
+ * and shown only where WebAuthn works; everything else keeps working without this script.
  */
 (function () {
   "use strict";
@@ -214,10 +214,10 @@
   }
 
   function start() {
-    if (!supported) {
-      var only = document.querySelectorAll("[data-webauthn-only]");
-      for (var i = 0; i < only.length; i++) only[i].hidden = true;
-    }
+    // Passkey controls ship hidden, so that a browser without this script or without WebAuthn
+    // never shows a button that cannot work; they appear only where they can.
+    var only = document.querySelectorAll("[data-webauthn-only]");
+    for (var i = 0; i < only.length; i++) only[i].hidden = !supported;
     var forms = document.querySelectorAll("form[data-webauthn]");
     for (var j = 0; j < forms.length; j++) setUp(forms[j]);
   }

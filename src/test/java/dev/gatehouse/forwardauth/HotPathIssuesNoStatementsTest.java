@@ -3,11 +3,13 @@ package dev.gatehouse.forwardauth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.store.StoreMetrics;
+import dev.gatehouse.testing.AuthenticatorApp;
 import dev.gatehouse.testing.Browser;
 import dev.gatehouse.testing.Listener;
 import dev.gatehouse.testing.Proxy;
 import dev.gatehouse.testing.TestGatehouse;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +23,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Decisions read memory only: across 10,000 mixed decisions not one SQL statement runs, read or
- * write. The activity flush is pushed past the end of the test so that it cannot run in between.
+ * Decisions read memory only: across 10,000 mixed decisions (two-factor rules included) not one SQL
+ * statement runs, read or write. The activity flush is pushed past the end of the test so that it
+ * cannot run in between.
  */
 class HotPathIssuesNoStatementsTest {
   private static final int DECISIONS = 10_000;
@@ -35,7 +38,8 @@ class HotPathIssuesNoStatementsTest {
             TestGatehouse.start(dir, Map.of("GATEHOUSE_SESSION_ACTIVITY_FLUSH_MS", "600000"));
         Proxy proxy = listener.proxy(gh);
         Browser alice = new Browser(gh);
-        Browser bob = new Browser(gh)) {
+        Browser bob = new Browser(gh);
+        Browser carol = new Browser(gh)) {
       gh.createUser("alice", "alice-password", "staff");
       gh.createUser("bob", "bob-password");
       gh.createApp(
@@ -43,6 +47,7 @@ class HotPathIssuesNoStatementsTest {
           {"name":"wiki","hosts":["wiki.example.test"],"rules":[
             {"path":"/public","policy":"public"},
             {"path":"/staff","policy":"groups","groups":["staff"]},
+            {"path":"/vault","policy":"two_factor"},
             {"path_regex":"\\\\.secret$","policy":"deny"},
             {"path":"/","policy":"authenticated"}]}""");
       gh.createApp(
@@ -53,9 +58,34 @@ class HotPathIssuesNoStatementsTest {
       alice.login("alice", "alice-password");
       bob.login("bob", "bob-password");
       String device = alice.pairDevice("phone").token();
+      gh.createUser("carol", "carol-password");
+      carol.login("carol", "carol-password");
+      AuthenticatorApp.enrol(carol, "", InstantSource.system());
 
       List<Case> mix =
           List.of(
+              new Case(
+                  200,
+                  () ->
+                      proxy
+                          .forwardAuth(
+                              "GET",
+                              "https://wiki.example.test/vault",
+                              "Cookie",
+                              carol.cookieHeader())
+                          .statusCode()),
+              new Case(
+                  302,
+                  () ->
+                      proxy
+                          .forwardAuth(
+                              "GET",
+                              "https://wiki.example.test/vault",
+                              "Cookie",
+                              alice.cookieHeader(),
+                              "Accept",
+                              Proxy.HTML)
+                          .statusCode()),
               new Case(
                   200,
                   () ->
