@@ -380,6 +380,16 @@ public final class OidcRoutes {
       return;
     }
     codeGuesses.pass(clientIps.of(ctx));
+    if (client.requireMfa() && !session.multiFactor()) {
+      // As at the authorization endpoint: the client asks for a second factor, so prove one first.
+      String rd = "/oidc/device?user_code=" + URLEncoder.encode(typed, StandardCharsets.UTF_8);
+      ctx.response()
+          .setStatusCode(303)
+          .putHeader(
+              "Location", "/login/verify?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8))
+          .end();
+      return;
+    }
     device(ctx, 200, pending.get().userCode(), client.name(), pending.get().scopes(), "", "");
   }
 
@@ -402,6 +412,11 @@ public final class OidcRoutes {
     }
     boolean allow = "allow".equals(form.get("decision"));
     String userCode = form.find("user_code").orElse("");
+    if (allow && !session.multiFactor() && needsSecondFactor(userCode)) {
+      device(
+          ctx, 403, "", "", List.of(), "", "This application needs a second factor; start again.");
+      return;
+    }
     boolean decided;
     try {
       decided =
@@ -450,6 +465,15 @@ public final class OidcRoutes {
         "",
         "Too many wrong codes. Try again in " + seconds + " seconds.");
     return true;
+  }
+
+  /** Whether the client behind a pending device code requires a two-factor sign-in. */
+  private boolean needsSecondFactor(String userCode) {
+    return grants
+        .pendingDevice(userCode)
+        .map(d -> clients.get(d.clientId()))
+        .map(Client::requireMfa)
+        .orElse(false);
   }
 
   private void device(
