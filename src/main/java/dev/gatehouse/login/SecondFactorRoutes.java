@@ -155,22 +155,18 @@ final class SecondFactorRoutes {
     if (who == null) {
       return;
     }
+    // Not throttled: a signature cannot be guessed, so a failed one proves nothing to count, and
+    // someone holding only the password must not be able to lock the owner's key out by typing
+    // wrong codes.
     String userId = who.principal().id();
-    String refused = throttled(ctx, who);
-    if (refused != null) {
-      renderVerify(ctx, 429, who, factors.of(userId), rd, refused);
-      return;
-    }
     Amr proved;
     try {
       proved = factors.verifyPasskey(userId, form.get("credential"));
     } catch (Failure.Invalid e) {
-      perAccount.fail(userId);
       audit.secondFactorFailed(ctx, who.principal(), "passkey");
       renderVerify(ctx, 401, who, factors.of(userId), rd, String.valueOf(e.getMessage()));
       return;
     }
-    perAccount.forgive(userId);
     signIns.complete(ctx, who.principal(), who.amr().with(proved), rd, List.of());
   }
 

@@ -11,7 +11,9 @@ import java.util.Set;
  */
 public record RelyingParty(String id, String name, Set<String> origins) {
   public RelyingParty {
-    if (id.isBlank() || id.contains("/") || id.contains(":")) {
+    // An IP address (a portal reached as https://[::1]/ or http://10.0.0.5/) is let through:
+    // browsers refuse passkeys there, but TOTP and everything else still work.
+    if (id.isBlank() || id.contains("/")) {
       throw new IllegalArgumentException("the RP ID is a bare host name, got \"" + id + "\"");
     }
     if (name.isBlank()) {
