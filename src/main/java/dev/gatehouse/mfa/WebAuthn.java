@@ -129,9 +129,7 @@ public final class WebAuthn {
   private final RelyingParty rp;
   private final Set<Origin> origins;
   private final Challenges challenges;
-  private final ObjectConverter converter = new ObjectConverter();
-  private final CborConverter cbor = converter.getCborConverter();
-  private final WebAuthnManager manager;
+  private volatile @Nullable Library library;
 
   public WebAuthn(
       RelyingParty rp,
@@ -142,7 +140,31 @@ public final class WebAuthn {
     this.rp = rp;
     this.origins = rp.origins().stream().map(Origin::new).collect(Collectors.toUnmodifiableSet());
     this.challenges = new Challenges(challengeKey, clock, random, challengeLifetime);
-    this.manager =
+  }
+
+  /**
+   * webauthn4j's converters and verifiers, with the Jackson 3 mappers under them: made at the first
+   * ceremony, not at start, since most starts never see one before they are ready.
+   */
+  private record Library(CborConverter cbor, WebAuthnManager manager) {}
+
+  private Library library() {
+    Library loaded = library;
+    if (loaded == null) {
+      synchronized (this) {
+        loaded = library;
+        if (loaded == null) {
+          loaded = load();
+          library = loaded;
+        }
+      }
+    }
+    return loaded;
+  }
+
+  private static Library load() {
+    ObjectConverter converter = new ObjectConverter();
+    WebAuthnManager manager =
         new WebAuthnManager(
             List.of(
                 new NoneAttestationStatementVerifier(),
@@ -158,6 +180,7 @@ public final class WebAuthn {
     // Counter regressions are reported as Asserted.cloneWarning, not refused: synced passkeys and
     // some security keys make them without being cloned.
     manager.getAuthenticationDataVerifier().setMaliciousCounterValueHandler(object -> {});
+    return new Library(converter.getCborConverter(), manager);
   }
 
   /**
@@ -280,7 +303,7 @@ public final class WebAuthn {
   public Asserted verify(String responseJson, @Nullable String userId, StoredCredential stored) {
     AuthenticationData data;
     try {
-      data = manager.parseAuthenticationResponseJSON(responseJson);
+      data = library().manager().parseAuthenticationResponseJSON(responseJson);
     } catch (RuntimeException e) {
       throw invalid(MALFORMED);
     }
@@ -321,7 +344,7 @@ public final class WebAuthn {
             userId == null,
             true);
     try {
-      manager.verify(data, parameters);
+      library().manager().verify(data, parameters);
     } catch (RuntimeException e) {
       throw invalid(messageFor(e));
     }
@@ -337,7 +360,7 @@ public final class WebAuthn {
   private RegistrationData parseRegistration(String responseJson) {
     RegistrationData data;
     try {
-      data = manager.parseRegistrationResponseJSON(responseJson);
+      data = library().manager().parseRegistrationResponseJSON(responseJson);
     } catch (RuntimeException e) {
       throw invalid(MALFORMED);
     }
@@ -352,9 +375,12 @@ public final class WebAuthn {
   private NewCredential register(RegistrationData data, byte[] challenge) {
     try {
       // User verification preferred, not required; user presence required.
-      manager.verify(
-          data,
-          new RegistrationParameters(serverProperty(challenge), PUB_KEY_CRED_PARAMS, false, true));
+      library()
+          .manager()
+          .verify(
+              data,
+              new RegistrationParameters(
+                  serverProperty(challenge), PUB_KEY_CRED_PARAMS, false, true));
     } catch (RuntimeException e) {
       throw invalid(messageFor(e));
     }
@@ -365,7 +391,7 @@ public final class WebAuthn {
     Set<AuthenticatorTransport> transports = data.getTransports();
     return new NewCredential(
         credential.getCredentialId(),
-        cbor.writeValueAsBytes(credential.getCOSEKey()),
+        library().cbor().writeValueAsBytes(credential.getCOSEKey()),
         authenticatorData.getSignCount(),
         authenticatorData.isFlagUV(),
         authenticatorData.isFlagBE(),
@@ -390,7 +416,7 @@ public final class WebAuthn {
   private COSEKey publicKeyOf(byte[] stored) {
     COSEKey key;
     try {
-      key = cbor.readValue(stored, COSEKey.class);
+      key = library().cbor().readValue(stored, COSEKey.class);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("a stored WebAuthn public key is not a COSE key", e);
     }
