@@ -302,6 +302,7 @@ public final class Gatehouse implements AutoCloseable {
                 apiKeys,
                 devices,
                 factors,
+                sessions,
                 signingKeys,
                 audit,
                 throttles,

@@ -21,6 +21,7 @@ import dev.gatehouse.device.Device;
 import dev.gatehouse.device.Devices;
 import dev.gatehouse.failure.Failure;
 import dev.gatehouse.mfa.Factors;
+import dev.gatehouse.session.Sessions;
 import dev.gatehouse.signing.SigningKeys;
 import dev.gatehouse.store.Listing;
 import dev.gatehouse.throttle.Throttle;
@@ -80,6 +81,7 @@ public final class AdminRoutes {
           new Route(HttpMethod.GET, "/api/admin/users/{id}", AdminRoutes::getUser),
           new Route(HttpMethod.PATCH, "/api/admin/users/{id}", AdminRoutes::updateUser),
           new Route(HttpMethod.DELETE, "/api/admin/users/{id}", AdminRoutes::deleteUser),
+          new Route(HttpMethod.DELETE, "/api/admin/users/{id}/sessions", AdminRoutes::endSessions),
           new Route(HttpMethod.GET, "/api/admin/users/{id}/factors", AdminRoutes::listFactors),
           new Route(HttpMethod.DELETE, "/api/admin/users/{id}/factors", AdminRoutes::resetFactors),
           new Route(
@@ -125,6 +127,7 @@ public final class AdminRoutes {
   private final ApiKeys apiKeys;
   private final Devices devices;
   private final Factors factors;
+  private final Sessions sessions;
   private final SigningKeys signingKeys;
   private final Audit audit;
   private final Throttle keyGuesses;
@@ -138,6 +141,7 @@ public final class AdminRoutes {
       ApiKeys apiKeys,
       Devices devices,
       Factors factors,
+      Sessions sessions,
       SigningKeys signingKeys,
       Audit audit,
       Throttles throttles,
@@ -150,6 +154,7 @@ public final class AdminRoutes {
     this.apiKeys = apiKeys;
     this.devices = devices;
     this.factors = factors;
+    this.sessions = sessions;
     this.signingKeys = signingKeys;
     this.audit = audit;
     this.keyGuesses = throttles.perAddress("api_key");
@@ -393,6 +398,23 @@ public final class AdminRoutes {
       }
     }
     ok(ctx, Map.of("items", signingKeys.rotate(grace, actor(ctx))));
+  }
+
+  /**
+   * Signs a user out everywhere: a lost or stolen phone, or a group that now requires a second
+   * factor and should apply at once. Paired devices and OAuth grants stay (they have their own
+   * revocations).
+   */
+  private void endSessions(RoutingContext ctx) {
+    User user = users.get(param(ctx, "id"));
+    int ended = sessions.endAll(user.id());
+    audit.recordNow(
+        by(ctx, AuditKind.SESSION_REVOKED)
+            .subject(user.id(), user.username())
+            .object("session", "all")
+            .details(Map.of("ended", ended))
+            .reason("revoked through the admin API"));
+    Json.send(ctx, 200, Map.of("ended", ended));
   }
 
   /** A user's second factors: TOTP, passkeys and security keys, recovery codes left. */

@@ -186,6 +186,22 @@ public final class Sessions {
     deleteIn(tx, digests);
   }
 
+  /** Ends every session of {@code userId} (an admin's act); returns how many there were. */
+  public int endAll(String userId) {
+    return writer.write(
+        DataClass.EPHEMERAL,
+        tx -> {
+          int before =
+              tx.list(
+                      "SELECT id_digest FROM sessions WHERE user_id = ?",
+                      row -> row.getString(1),
+                      userId)
+                  .size();
+          endIn(tx, userId, null);
+          return before;
+        });
+  }
+
   /** {@code userId}'s live sessions, most recently active first. */
   public List<ActiveSession> of(String userId) {
     long now = clock.millis();
