@@ -202,11 +202,10 @@
             busy = true;
             finish(form, credential);
           },
-          function (error) {
-            /* Aborted for a modal request, or dismissed: the button still works. */
-            if (error && error.name !== "AbortError" && !busy) {
-              showError(form, messageFor(error, kind));
-            }
+          function () {
+            /* Aborted for a modal request, dismissed, timed out, or rejected for want of a passkey
+               (as Chrome's virtual authenticators do at once): nothing the person asked for
+               failed, so nothing is shown; the button still works and says what went wrong. */
           }
         );
       }).catch(function () {});

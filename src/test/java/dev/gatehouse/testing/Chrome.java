@@ -23,7 +23,9 @@ import java.util.function.Predicate;
 /**
  * Headless Chromium, driven through chromedriver's W3C WebDriver API over plain HTTP, so that a
  * test sees what a real browser does with the portal's pages (their CSP included). Screenshots go
- * to {@code target/screenshots}.
+ * to {@code target/screenshots}. Passkeys are made by a virtual authenticator ({@link
+ * #addAuthenticator()}, the WebDriver extension of WebAuthn Level 2 §11): Chrome's own WebAuthn
+ * code runs, only the authenticator is simulated.
  */
 public final class Chrome implements AutoCloseable {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -122,6 +124,33 @@ public final class Chrome implements AutoCloseable {
     call("POST", session.resolve("element/" + find(css) + "/click"), Map.of());
   }
 
+  /** Forgets the cookies the current page's URL would send (its host's and its domain's). */
+  public void deleteCookies() throws IOException, InterruptedException {
+    call("DELETE", session.resolve("cookie"), null);
+  }
+
+  /** Whether the element is shown (not hidden, not inside something hidden). */
+  public boolean displayed(String css) throws IOException, InterruptedException {
+    return call("GET", session.resolve("element/" + find(css) + "/displayed"), null).asBoolean();
+  }
+
+  /** The element's text as rendered. */
+  public String text(String css) throws IOException, InterruptedException {
+    return call("GET", session.resolve("element/" + find(css) + "/text"), null).asText();
+  }
+
+  /** The rendered text of every element {@code css} matches, in document order. */
+  public List<String> texts(String css) throws IOException, InterruptedException {
+    List<String> texts = new ArrayList<>();
+    for (JsonNode element :
+        call("POST", session.resolve("elements"), Map.of("using", "css selector", "value", css))) {
+      texts.add(
+          call("GET", session.resolve("element/" + element.get(ELEMENT).asText() + "/text"), null)
+              .asText());
+    }
+    return texts;
+  }
+
   public String url() throws IOException, InterruptedException {
     return call("GET", session.resolve("url"), null).asText();
   }
@@ -156,10 +185,93 @@ public final class Chrome implements AutoCloseable {
     return messages;
   }
 
-  public void screenshot(String name) throws IOException, InterruptedException {
+  /** Saves what the window shows as {@code target/screenshots/name}; returns that path. */
+  public Path screenshot(String name) throws IOException, InterruptedException {
     byte[] png =
         Base64.getDecoder().decode(call("GET", session.resolve("screenshot"), null).asText());
-    Files.write(SCREENSHOTS.resolve(name), png);
+    return Files.write(SCREENSHOTS.resolve(name), png);
+  }
+
+  /**
+   * Adds a virtual platform authenticator (a CTAP2 "internal" one, as a laptop's or phone's) that
+   * keeps discoverable credentials and verifies its user every time: what a passkey is.
+   */
+  public Authenticator addAuthenticator() throws IOException, InterruptedException {
+    String id =
+        call(
+                "POST",
+                session.resolve("webauthn/authenticator"),
+                Map.of(
+                    "protocol", "ctap2",
+                    "transport", "internal",
+                    "hasResidentKey", true,
+                    "hasUserVerification", true,
+                    "isUserVerified", true))
+            .asText();
+    return new Authenticator(id);
+  }
+
+  /**
+   * One credential a virtual authenticator holds, as WebDriver reports it: every byte string in
+   * base64url, the private key as PKCS#8.
+   */
+  public record Credential(
+      String id,
+      boolean resident,
+      String rpId,
+      String userHandle,
+      String privateKey,
+      long signCount) {}
+
+  /** A virtual authenticator in this browser; {@link #remove()} unplugs it. */
+  public final class Authenticator {
+    private final String id;
+
+    private Authenticator(String id) {
+      this.id = id;
+    }
+
+    public List<Credential> credentials() throws IOException, InterruptedException {
+      List<Credential> credentials = new ArrayList<>();
+      for (JsonNode c :
+          call("GET", session.resolve("webauthn/authenticator/" + id + "/credentials"), null)) {
+        credentials.add(
+            new Credential(
+                c.path("credentialId").asText(),
+                c.path("isResidentCredential").asBoolean(),
+                c.path("rpId").asText(),
+                c.path("userHandle").asText(),
+                c.path("privateKey").asText(),
+                c.path("signCount").asLong()));
+      }
+      return credentials;
+    }
+
+    /** Forgets one credential, as if it had never been made here. */
+    public void remove(Credential credential) throws IOException, InterruptedException {
+      call(
+          "DELETE",
+          session.resolve("webauthn/authenticator/" + id + "/credentials/" + credential.id()),
+          null);
+    }
+
+    /** Puts {@code credential} (one it held before, or another's) into this authenticator. */
+    public void add(Credential credential) throws IOException, InterruptedException {
+      call(
+          "POST",
+          session.resolve("webauthn/authenticator/" + id + "/credential"),
+          Map.of(
+              "credentialId", credential.id(),
+              "isResidentCredential", credential.resident(),
+              "rpId", credential.rpId(),
+              "userHandle", credential.userHandle(),
+              "privateKey", credential.privateKey(),
+              "signCount", credential.signCount()));
+    }
+
+    public void remove() throws IOException, InterruptedException {
+      call("DELETE", session.resolve("webauthn/authenticator/" + id), null);
+    }
   }
 
   private String find(String css) throws IOException, InterruptedException {
