@@ -380,6 +380,10 @@ public final class OidcRoutes {
       return;
     }
     codeGuesses.pass(clientIps.of(ctx));
+    if (client.requireMfa() && !session.multiFactor()) {
+      stepUp(ctx, pending.get().userCode());
+      return;
+    }
     device(ctx, 200, pending.get().userCode(), client.name(), pending.get().scopes(), "", "");
   }
 
@@ -404,6 +408,12 @@ public final class OidcRoutes {
     String userCode = form.find("user_code").orElse("");
     boolean decided;
     try {
+      // Checked here too, not only on the page: the form can be posted without it.
+      if (allow && !session.multiFactor() && needsSecondFactor(userCode)) {
+        codeGuesses.pass(clientIps.of(ctx));
+        stepUp(ctx, userCode);
+        return;
+      }
       decided =
           grants.decideDevice(
               userCode, session.userId(), session.createdAt().toEpochMilli(), session.amr(), allow);
@@ -428,6 +438,31 @@ public final class OidcRoutes {
             ? "The device is connected. You can close this page."
             : "The request was denied. Nothing was shared.",
         "");
+  }
+
+  /**
+   * Whether the client behind a pending user code requires a second factor ({@code require_mfa}).
+   */
+  private boolean needsSecondFactor(String userCode) {
+    return grants
+        .pendingDevice(userCode)
+        .map(pending -> clients.get(pending.clientId()))
+        .map(Client::requireMfa)
+        .orElse(false);
+  }
+
+  /**
+   * A client that requires a second factor gets tokens only from a two-factor session, as in the
+   * code flow: a one-factor session proves one on the step-up page first, and comes back to the
+   * code.
+   */
+  private static void stepUp(RoutingContext ctx, String userCode) {
+    String rd = "/oidc/device?user_code=" + URLEncoder.encode(userCode, StandardCharsets.UTF_8);
+    ctx.response()
+        .setStatusCode(303)
+        .putHeader("Location", "/login/verify?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8))
+        .putHeader("Cache-Control", "no-store")
+        .end();
   }
 
   /**
