@@ -106,6 +106,18 @@ class ServeRefusesBadConfigurationBeforeBindingTest {
             Map.of("GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD", "admin"),
             List.of("GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD", "at least 12 characters")),
         new BadConfig(
+            "WebAuthn rp_id neither the public host nor a parent domain of it",
+            "",
+            Map.of(
+                "GATEHOUSE_SERVER_PUBLIC_URL", "https://auth.example.com",
+                "GATEHOUSE_WEBAUTHN_RP_ID", "evil.example"),
+            List.of("webauthn.rp_id", "auth.example.com", "evil.example")),
+        new BadConfig(
+            "authenticator app issuer with a colon",
+            "",
+            Map.of("GATEHOUSE_MFA_ISSUER", "Acme: Gatehouse"),
+            List.of("mfa.issuer", "GATEHOUSE_MFA_ISSUER", "without ':'")),
+        new BadConfig(
             "invalid TOML",
             "[server]\nlisten = \n",
             Map.of(),

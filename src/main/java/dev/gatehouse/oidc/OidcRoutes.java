@@ -381,13 +381,7 @@ public final class OidcRoutes {
     }
     codeGuesses.pass(clientIps.of(ctx));
     if (client.requireMfa() && !session.multiFactor()) {
-      // As at the authorization endpoint: the client asks for a second factor, so prove one first.
-      String rd = "/oidc/device?user_code=" + URLEncoder.encode(typed, StandardCharsets.UTF_8);
-      ctx.response()
-          .setStatusCode(303)
-          .putHeader(
-              "Location", "/login/verify?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8))
-          .end();
+      stepUp(ctx, pending.get().userCode());
       return;
     }
     device(ctx, 200, pending.get().userCode(), client.name(), pending.get().scopes(), "", "");
@@ -412,13 +406,14 @@ public final class OidcRoutes {
     }
     boolean allow = "allow".equals(form.get("decision"));
     String userCode = form.find("user_code").orElse("");
-    if (allow && !session.multiFactor() && needsSecondFactor(userCode)) {
-      device(
-          ctx, 403, "", "", List.of(), "", "This application needs a second factor; start again.");
-      return;
-    }
     boolean decided;
     try {
+      // Checked here too, not only on the page: the form can be posted without it.
+      if (allow && !session.multiFactor() && needsSecondFactor(userCode)) {
+        codeGuesses.pass(clientIps.of(ctx));
+        stepUp(ctx, userCode);
+        return;
+      }
       decided =
           grants.decideDevice(
               userCode, session.userId(), session.createdAt().toEpochMilli(), session.amr(), allow);
@@ -446,6 +441,31 @@ public final class OidcRoutes {
   }
 
   /**
+   * Whether the client behind a pending user code requires a second factor ({@code require_mfa}).
+   */
+  private boolean needsSecondFactor(String userCode) {
+    return grants
+        .pendingDevice(userCode)
+        .map(pending -> clients.get(pending.clientId()))
+        .map(Client::requireMfa)
+        .orElse(false);
+  }
+
+  /**
+   * A client that requires a second factor gets tokens only from a two-factor session, as in the
+   * code flow: a one-factor session proves one on the step-up page first, and comes back to the
+   * code.
+   */
+  private static void stepUp(RoutingContext ctx, String userCode) {
+    String rd = "/oidc/device?user_code=" + URLEncoder.encode(userCode, StandardCharsets.UTF_8);
+    ctx.response()
+        .setStatusCode(303)
+        .putHeader("Location", "/login/verify?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8))
+        .putHeader("Cache-Control", "no-store")
+        .end();
+  }
+
+  /**
    * Answers 429 when this address guessed too many user codes, before the code is looked up; true
    * when it did. Otherwise the lookup is admitted, and must end in a pass or a fail.
    */
@@ -465,15 +485,6 @@ public final class OidcRoutes {
         "",
         "Too many wrong codes. Try again in " + seconds + " seconds.");
     return true;
-  }
-
-  /** Whether the client behind a pending device code requires a two-factor sign-in. */
-  private boolean needsSecondFactor(String userCode) {
-    return grants
-        .pendingDevice(userCode)
-        .map(d -> clients.get(d.clientId()))
-        .map(Client::requireMfa)
-        .orElse(false);
   }
 
   private void device(

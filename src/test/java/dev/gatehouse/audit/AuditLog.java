@@ -11,20 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reading the audit log in tests. */
-final class AuditLog {
+/** Reading the audit log in tests (of any package). */
+public final class AuditLog {
   private AuditLog() {}
 
   /**
    * Returns once every event queued so far is committed (and printed): the writer runs units in the
    * order they were queued, so a write queued now completes after all of them.
    */
-  static void settle(TestGatehouse gh) {
+  public static void settle(TestGatehouse gh) {
     gh.gatehouse().store().writer().write(DataClass.AUDIT, tx -> null);
   }
 
   /** The events {@code GET /api/admin/audit?query} answers, after {@link #settle}. */
-  static List<JsonNode> events(TestGatehouse gh, String query) {
+  public static List<JsonNode> events(TestGatehouse gh, String query) {
     settle(gh);
     TestGatehouse.Response page = gh.get("/api/admin/audit" + (query.isEmpty() ? "" : "?" + query));
     assertThat(page.status()).as(page.body()).isEqualTo(200);
