@@ -311,6 +311,11 @@ public final class Grants {
               if (row.expiresAt() <= now) {
                 return Outcome.invalidGrant("the refresh token expired");
               }
+              if (client.requireMfa() && !row.amr().multiFactor()) {
+                // Issued before the client required a second factor: it must not outlive that.
+                return Outcome.invalidGrant(
+                    "this client now requires a second factor; sign in again");
+              }
               List<String> granted = split(row.scope());
               if (narrowed != null && !granted.containsAll(narrowed)) {
                 return new Outcome.Refused(

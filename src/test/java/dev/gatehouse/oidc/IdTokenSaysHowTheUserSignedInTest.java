@@ -62,6 +62,26 @@ class IdTokenSaysHowTheUserSignedInTest {
   }
 
   @Test
+  void oneFactorRefreshTokenStopsWhenItsClientStartsRequiringMfa() throws Exception {
+    TestClock clock = new TestClock();
+    try (TestGatehouse gh = Provider.start(dir, Map.of(), clock);
+        dev.gatehouse.testing.Browser alice = new dev.gatehouse.testing.Browser(gh)) {
+      String secret = client(gh, "app", false);
+      HttpResponse<String> toLogin = alice.get(authorize("app", ""));
+      JsonNode tokens = exchange(gh, "app", secret, codeFrom(signIn(alice, toLogin)));
+      Map<String, String> refresh =
+          Map.of(
+              "grant_type", "refresh_token", "refresh_token", tokens.get("refresh_token").asText());
+
+      assertThat(gh.patch("/api/admin/clients/app", "{\"require_mfa\":true}").status())
+          .isEqualTo(200);
+      HttpResponse<String> refused = tokenAnswer(gh, "app", secret, refresh);
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(json(refused).get("error").asText()).isEqualTo("invalid_grant");
+    }
+  }
+
+  @Test
   void acrValuesMfaStepsUpAOneFactorSessionAndRefreshKeepsWhatItProved() throws Exception {
     TestClock clock = new TestClock();
     try (TestGatehouse gh = Provider.start(dir, Map.of(), clock);
@@ -363,6 +383,13 @@ class IdTokenSaysHowTheUserSignedInTest {
 
   private static JsonNode token(
       TestGatehouse gh, String clientId, String secret, Map<String, String> form) throws Exception {
+    HttpResponse<String> answer = tokenAnswer(gh, clientId, secret, form);
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    return Json.MAPPER.readTree(answer.body());
+  }
+
+  private static HttpResponse<String> tokenAnswer(
+      TestGatehouse gh, String clientId, String secret, Map<String, String> form) throws Exception {
     String basic =
         Base64.getEncoder()
             .encodeToString(
@@ -371,16 +398,13 @@ class IdTokenSaysHowTheUserSignedInTest {
                         + URLEncoder.encode(secret, StandardCharsets.UTF_8))
                     .getBytes(StandardCharsets.UTF_8));
     try (HttpClient http = HttpClient.newHttpClient()) {
-      HttpResponse<String> answer =
-          http.send(
-              HttpRequest.newBuilder(gh.uri("/oidc/token"))
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .header("Authorization", "Basic " + basic)
-                  .POST(HttpRequest.BodyPublishers.ofString(Browser.encode(form)))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-      return Json.MAPPER.readTree(answer.body());
+      return http.send(
+          HttpRequest.newBuilder(gh.uri("/oidc/token"))
+              .header("Content-Type", "application/x-www-form-urlencoded")
+              .header("Authorization", "Basic " + basic)
+              .POST(HttpRequest.BodyPublishers.ofString(Browser.encode(form)))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
     }
   }
 
