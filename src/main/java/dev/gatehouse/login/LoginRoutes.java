@@ -246,7 +246,7 @@ public final class LoginRoutes {
     ctx.response().headers().add("Set-Cookie", cookies.clear(Cookies.SESSION));
     ctx.response().headers().add("Set-Cookie", cookies.clear(Cookies.DEVICE));
     if (Http.cookie(ctx, Cookies.PENDING) != null) {
-      ctx.response().headers().add("Set-Cookie", cookies.clear(Cookies.PENDING));
+      ctx.response().headers().add("Set-Cookie", cookies.clearHostOnly(Cookies.PENDING));
     }
     String rd = redirects.vet(form.get("rd"));
     Http.redirect(ctx, rd.isEmpty() ? "/login" : rd);

@@ -121,7 +121,7 @@ final class SignIns {
         .headers()
         .add("Set-Cookie", cookies.set(Cookies.SESSION, token, policy.lifetime().toSeconds()));
     if (Http.cookie(ctx, Cookies.PENDING) != null) {
-      ctx.response().headers().add("Set-Cookie", cookies.clear(Cookies.PENDING));
+      ctx.response().headers().add("Set-Cookie", cookies.clearHostOnly(Cookies.PENDING));
     }
     String next = rd.isEmpty() ? "/account" : rd;
     if (recoveryCodes.isEmpty()) {

@@ -60,6 +60,14 @@ public final class Cookies {
   }
 
   /**
+   * Deletes a cookie {@link #setHostOnly} set: a browser deletes only the cookie whose domain the
+   * Set-Cookie names, so {@link #clear} (with the cookie domain) would leave it in place.
+   */
+  public String clearHostOnly(String name) {
+    return setHostOnly(name, "", 0);
+  }
+
+  /**
    * {@code header} without Gatehouse's cookies ({@code gh_*}, {@code __Host-gh_*}): what an app may
    * see. Null when nothing is left. The header itself when it holds none of them, so the common
    * request allocates nothing.

@@ -266,6 +266,126 @@ class PasskeysAndStepUpWorkInARealBrowserTest {
                 + " 401 (Unauthorized)");
   }
 
+  /**
+   * (e) A passkey as the second factor after a password: for a member of a group that requires one,
+   * before any session exists; and for a one-factor session stepping up on its way to the {@code
+   * two_factor} app. Throughout, the passkeys are out of the authenticator whenever the sign-in
+   * page loads, so that its background (autofill) request cannot sign in by itself.
+   */
+  @Test
+  void passkeyIsTheSecondFactorAfterAPassword() throws Exception {
+    assertThat(
+            gatehouse
+                .post("/api/admin/groups", "{\"name\":\"tellers\",\"require_mfa\":true}")
+                .status())
+        .isEqualTo(201);
+    gatehouse.createUser("carol", PASSWORD, "tellers");
+    gatehouse.createUser("dave", PASSWORD, "staff");
+    Chrome.Authenticator phone = chrome.addAuthenticator();
+    try {
+      // carol's first sign-in: the password alone is not enough, and she has no factor yet.
+      assertThat(submitPassword("carol")).isEqualTo(portal + "/login/enrol");
+      assertThat(chrome.source()).contains("Your account needs a second factor");
+      chrome.type("#passkey-name", "Phone");
+      chrome.click("form[data-webauthn=register] button");
+      assertThat(chrome.awaitUrl(url -> url.endsWith("/login/enrol/passkey")))
+          .as("registering posts the form: %s", chrome.consoleLog())
+          .endsWith("/login/enrol/passkey");
+      assertThat(chrome.texts("ol.codes code")).hasSize(10);
+      chrome.click("a[href='/account']");
+      assertThat(chrome.awaitUrl(url -> url.endsWith("/account"))).endsWith("/account");
+      assertThat(chrome.source()).contains("Phone").contains("two factors · this session");
+
+      // Signed out, then the password again: a pending sign-in, no session.
+      List<Chrome.Credential> held = takeOut(phone);
+      signOut();
+      int signIns = signIns("carol").size();
+      assertThat(submitPassword("carol")).isEqualTo(portal + "/login/verify");
+      assertThat(chrome.source()).contains("Signing in as carol.");
+      assertThat(chrome.displayed("#use-passkey")).isTrue();
+      chrome.open(portal.resolve("/account"));
+      assertThat(chrome.url()).isEqualTo(portal + "/login?rd=%2Faccount");
+      assertThat(signIns("carol")).hasSize(signIns);
+      chrome.open(portal.resolve("/login/verify"));
+      assertThat(chrome.source()).contains("Signing in as carol.");
+      putBack(phone, held);
+      chrome.click("#use-passkey");
+      assertThat(
+              chrome.awaitUrl(url -> url.endsWith("/account") && signIns("carol").size() > signIns))
+          .as("the passkey completes the sign-in: %s", chrome.consoleLog())
+          .endsWith("/account");
+      assertThat(chrome.source())
+          .contains("Signed in as carol")
+          .contains("two factors · this session");
+      assertThat(signIns("carol")).hasSize(signIns + 1);
+      assertThat(latestAmr("carol")).contains("pwd", "mfa").containsAnyOf("hwk", "swk");
+
+      // dave, in no such group, adds a passkey on the account page...
+      held = takeOut(phone);
+      signOut();
+      signIn("dave");
+      putBack(phone, held);
+      chrome.type("#passkey-name", "Phone");
+      chrome.click("form[data-webauthn=register] button");
+      assertThat(chrome.awaitUrl(url -> url.endsWith("/login/enrol/passkey")))
+          .as("registering posts the form: %s", chrome.consoleLog())
+          .endsWith("/login/enrol/passkey");
+      chrome.click("a[href='/account']");
+      assertThat(chrome.awaitUrl(url -> url.endsWith("/account"))).endsWith("/account");
+
+      // ...and, signed in with the password alone, steps up with it for the app.
+      held = takeOut(phone);
+      signOut();
+      signIn("dave");
+      assertThat(chrome.source()).doesNotContain("two factors");
+      String page = app + "/reports?year=2025";
+      chrome.open(URI.create(page));
+      assertThat(chrome.url())
+          .isEqualTo(
+              portal + "/login/verify?rd=" + URLEncoder.encode(page, StandardCharsets.UTF_8));
+      assertThat(chrome.source()).contains("Confirm it's you");
+      putBack(phone, held);
+      int stepUps = signIns("dave").size();
+      chrome.click("#use-passkey");
+      assertThat(chrome.awaitUrl(url -> url.startsWith(app) && signIns("dave").size() > stepUps))
+          .as("the passkey steps up: %s", chrome.consoleLog())
+          .isEqualTo(page);
+      assertThat(chrome.source())
+          .contains("Request: GET /reports?year=2025")
+          .contains("Remote-User: dave");
+      assertThat(latestAmr("dave")).contains("pwd", "mfa").containsAnyOf("hwk", "swk");
+    } finally {
+      phone.remove();
+    }
+  }
+
+  /** Takes every passkey out of {@code authenticator}; {@link #putBack} returns them. */
+  private static List<Chrome.Credential> takeOut(Chrome.Authenticator authenticator)
+      throws IOException, InterruptedException {
+    List<Chrome.Credential> held = authenticator.credentials();
+    for (Chrome.Credential credential : held) {
+      authenticator.remove(credential);
+    }
+    return held;
+  }
+
+  private static void putBack(Chrome.Authenticator authenticator, List<Chrome.Credential> held)
+      throws IOException, InterruptedException {
+    for (Chrome.Credential credential : held) {
+      authenticator.add(credential);
+    }
+  }
+
+  /** Submits the sign-in form with a password; the URL the browser lands on. */
+  private String submitPassword(String username) throws IOException, InterruptedException {
+    String login = portal + "/login";
+    chrome.open(portal.resolve("/login"));
+    chrome.type("#username", username);
+    chrome.type("#password", PASSWORD);
+    chrome.click("form[action='/login'] button[type=submit]");
+    return chrome.awaitUrl(url -> !url.equals(login));
+  }
+
   /** Signs in with a password as {@code username}; lands on the account page. */
   private void signIn(String username) throws IOException, InterruptedException {
     chrome.open(portal.resolve("/login"));
@@ -312,6 +432,20 @@ class PasskeysAndStepUpWorkInARealBrowserTest {
       amrs.add(amr.toString());
     }
     return amrs;
+  }
+
+  /** The {@code amr} of {@code username}'s latest sign-in, as the audit log has it. */
+  private List<String> latestAmr(String username) {
+    List<String> amr = new ArrayList<>();
+    gatehouse
+        .get("/api/admin/audit?kind=sign_in&limit=1&user=" + username)
+        .json()
+        .path("events")
+        .path(0)
+        .path("details")
+        .path("amr")
+        .forEach(method -> amr.add(method.asText()));
+    return amr;
   }
 
   private void screenshot(String name) throws IOException, InterruptedException {
