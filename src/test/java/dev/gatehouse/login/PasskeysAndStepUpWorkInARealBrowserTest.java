@@ -204,6 +204,30 @@ class PasskeysAndStepUpWorkInARealBrowserTest {
           .contains("Remote-User: alice")
           .contains("Remote-Groups: staff")
           .doesNotContain("gh_session");
+
+      // Removed on the account page (this session proved two factors), the key no longer signs
+      // in, though the authenticator still holds it.
+      chrome.open(portal.resolve("/account"));
+      chrome.click("form[action^='/account/passkeys/'] button");
+      assertThat(chrome.awaitUrl(url -> url.endsWith("/account"))).endsWith("/account");
+      assertThat(chrome.source()).doesNotContain("Work laptop").contains("None yet");
+      List<Chrome.Credential> removed = takeOut(laptop);
+      signOut();
+      putBack(laptop, removed);
+      chrome.click("form[action='/login/passkey'] button");
+      assertThat(chrome.awaitUrl(url -> url.endsWith("/login/passkey"))).endsWith("/login/passkey");
+      assertThat(chrome.source()).contains("This passkey or security key is not registered.");
+      // Refused with 401, once: the answer's page does not start another autofill request.
+      assertThat(chrome.consoleLog())
+          .filteredOn(line -> line.startsWith("SEVERE"))
+          .singleElement()
+          .matches(
+              line ->
+                  line.equals(
+                      "SEVERE "
+                          + portal
+                          + "/login/passkey - Failed to load resource: the server responded with"
+                          + " a status of 401 (Unauthorized)"));
     } finally {
       laptop.remove();
     }
