@@ -224,6 +224,7 @@ public final class Gatehouse implements AutoCloseable {
               webAuthn,
               audit,
               config.mfa().issuer(),
+              config.mfa().maxPasskeys(),
               clock,
               random);
       Cookies cookies =

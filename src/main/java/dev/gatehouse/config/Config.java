@@ -137,10 +137,11 @@ public record Config(
 
   /**
    * {@code [mfa]} and {@code [webauthn]}: whether the {@code admins} group must always sign in with
-   * a second factor; the name authenticator apps show; the WebAuthn relying party id (the host of
-   * {@code public_url}, or a parent domain of it so that passkeys work across its subdomains).
+   * a second factor; the name authenticator apps show; how many passkeys and security keys one user
+   * may register; the WebAuthn relying party id (the host of {@code public_url}, or a parent domain
+   * of it so that passkeys work across its subdomains).
    */
-  public record Mfa(boolean requireForAdmins, String issuer, String rpId) {}
+  public record Mfa(boolean requireForAdmins, String issuer, int maxPasskeys, String rpId) {}
 
   /** {@code [metrics]}. */
   public record Metrics(boolean enable, HostPort listen) {}
@@ -242,7 +243,11 @@ public record Config(
               + ") or a parent domain of it, not "
               + rpId);
     }
-    return new Mfa((Boolean) v.get("mfa.require_for_admins"), str(v, "mfa.issuer"), rpId);
+    return new Mfa(
+        (Boolean) v.get("mfa.require_for_admins"),
+        str(v, "mfa.issuer"),
+        integer(v, "mfa.max_passkeys"),
+        rpId);
   }
 
   private static String stripSlash(String url) {

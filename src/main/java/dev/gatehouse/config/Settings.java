@@ -133,6 +133,7 @@ public final class Settings {
               "Gatehouse",
               v -> !v.isBlank() && v.length() <= 64 && v.indexOf(':') < 0,
               "a name of 1 to 64 characters without ':' (shown in authenticator apps)"),
+          Setting.integer("mfa.max_passkeys", 20, 1, 1000),
           Setting.string(
               "webauthn.rp_id",
               "",

@@ -71,6 +71,7 @@ public final class Factors {
   private final WebAuthn webAuthn;
   private final Audit audit;
   private final String issuer;
+  private final int maxPasskeys;
   private final InstantSource clock;
   private final Supplier<SecureRandom> random;
 
@@ -81,6 +82,7 @@ public final class Factors {
       WebAuthn webAuthn,
       Audit audit,
       String issuer,
+      int maxPasskeys,
       InstantSource clock,
       Supplier<SecureRandom> random) {
     this.writer = writer;
@@ -89,6 +91,7 @@ public final class Factors {
     this.webAuthn = webAuthn;
     this.audit = audit;
     this.issuer = issuer;
+    this.maxPasskeys = maxPasskeys;
     this.clock = clock;
     this.random = random;
   }
@@ -304,6 +307,14 @@ public final class Factors {
     List<String> shown =
         writer.write(
             tx -> {
+              if (tx.count("SELECT COUNT(*) FROM webauthn_credentials WHERE user_id = ?", userId)
+                  >= maxPasskeys) {
+                throw new Failure.Conflict(
+                    "credential",
+                    "You already have "
+                        + maxPasskeys
+                        + " passkeys and security keys; remove one before adding another.");
+              }
               String credentialId = B64URL.encodeToString(credential.credentialId());
               if (tx.count(
                       "SELECT COUNT(*) FROM webauthn_credentials WHERE credential_id = ?",
