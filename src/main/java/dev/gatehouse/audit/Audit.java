@@ -137,24 +137,27 @@ public final class Audit {
 
   private long insert(Tx tx, AuditEntry e) {
     long now = clock.millis();
-    tx.update(
-        "INSERT INTO audit_events (time, kind, actor_kind, actor_id, actor_name, subject_user_id,"
-            + " subject_username, object_type, object_id, ip, user_agent, reason, details)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        now,
-        e.kind().wire(),
-        e.actor().kind().wire(),
-        e.actor().id(),
-        e.actor().name(),
-        e.subjectUserId(),
-        e.subjectUsername(),
-        e.objectType(),
-        e.objectId(),
-        e.ip(),
-        e.userAgent(),
-        e.reason(),
-        e.details().isEmpty() ? null : write(e.details()));
-    long id = tx.count("SELECT last_insert_rowid()");
+    // RETURNING, not last_insert_rowid(): the same statement runs on SQLite (3.35+) and PostgreSQL.
+    long id =
+        tx.one(
+                "INSERT INTO audit_events (time, kind, actor_kind, actor_id, actor_name,"
+                    + " subject_user_id, subject_username, object_type, object_id, ip, user_agent,"
+                    + " reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                row -> row.getLong(1),
+                now,
+                e.kind().wire(),
+                e.actor().kind().wire(),
+                e.actor().id(),
+                e.actor().name(),
+                e.subjectUserId(),
+                e.subjectUsername(),
+                e.objectType(),
+                e.objectId(),
+                e.ip(),
+                e.userAgent(),
+                e.reason(),
+                e.details().isEmpty() ? null : write(e.details()))
+            .orElseThrow();
     tx.publish(new AuditRecorded(new AuditEvent(id, Instant.ofEpochMilli(now), e)));
     return id;
   }
