@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jspecify.annotations.Nullable;
@@ -115,11 +116,25 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /**
+   * Where Flyway finds the migrations of a database of {@code vendor} ({@code sqlite} or {@code
+   * postgresql}, as Spring Boot names them for its {@code {vendor}} placeholder, which Flyway
+   * itself does not expand): {@code common/} holds those that run on every database; a migration
+   * whose SQL must differ has a version in each vendor's folder instead, with the same version and
+   * description. The SQLite files kept their bytes when they moved there: databases migrated before
+   * validate against the same checksums.
+   */
+  static String[] migrationLocations(String vendor) {
+    return Stream.of("classpath:db/migration/common", "classpath:db/migration/{vendor}")
+        .map(location -> location.replace("{vendor}", vendor))
+        .toArray(String[]::new);
+  }
+
   private static void migrate(SQLiteDataSource writes, String url) {
     try {
       Flyway.configure()
           .dataSource(writes)
-          .locations("classpath:db/migration")
+          .locations(migrationLocations("sqlite"))
           .loggers("slf4j")
           .load()
           .migrate();
