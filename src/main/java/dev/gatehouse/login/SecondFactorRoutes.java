@@ -15,6 +15,7 @@ import dev.gatehouse.web.HtmlPage;
 import dev.gatehouse.web.Http;
 import dev.gatehouse.web.Routing;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Second factors at sign-in: the page that asks for one (after the password for members of groups
@@ -72,7 +74,7 @@ final class SecondFactorRoutes {
 
   void register(Routing routing) {
     routing.onLoop(
-        io.vertx.core.http.HttpMethod.GET,
+        HttpMethod.GET,
         SCRIPT_PATH,
         ctx ->
             ctx.response()
@@ -286,8 +288,7 @@ final class SecondFactorRoutes {
   // ---- shared ----
 
   /** The verifier behind a form that passed its CSRF check, or null with the answer sent. */
-  private SignIns.@org.jspecify.annotations.Nullable Verifier checked(
-      RoutingContext ctx, Form form, String rd) {
+  private SignIns.@Nullable Verifier checked(RoutingContext ctx, Form form, String rd) {
     if (!csrf.permits(ctx, form.get(Csrf.FIELD))) {
       throw new Failure.Forbidden("the form expired; reload the page");
     }
@@ -302,8 +303,7 @@ final class SecondFactorRoutes {
    * Null when {@code who} may try a second factor now; else the message to show, with Retry-After
    * set and the refusal audited.
    */
-  private @org.jspecify.annotations.Nullable String throttled(
-      RoutingContext ctx, SignIns.Verifier who) {
+  private @Nullable String throttled(RoutingContext ctx, SignIns.Verifier who) {
     Duration wait = perAccount.begin(who.principal().id());
     if (!wait.isPositive()) {
       return null;

@@ -11,6 +11,8 @@ import dev.gatehouse.store.Query;
 import dev.gatehouse.store.Reads;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Writer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -406,8 +408,7 @@ public final class Factors {
     }
     byte[] handle = claim.userHandle();
     if (handle != null
-        && !java.security.MessageDigest.isEqual(
-            handle, row.userId().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+        && !MessageDigest.isEqual(handle, row.userId().getBytes(StandardCharsets.UTF_8))) {
       throw unknownKey();
     }
     Asserted asserted =
