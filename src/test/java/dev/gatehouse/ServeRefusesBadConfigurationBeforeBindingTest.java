@@ -71,10 +71,15 @@ class ServeRefusesBadConfigurationBeforeBindingTest {
             Map.of(),
             List.of("storage.log_sync", "immediate, immediate_async or interval_<ms>")),
         new BadConfig(
-            "PostgreSQL not supported",
-            "[database]\nurl = \"jdbc:postgresql://db/gatehouse\"\n",
+            "database not supported",
+            "[database]\nurl = \"jdbc:mysql://db/gatehouse\"\n",
             Map.of(),
-            List.of("database.url", "PostgreSQL is not supported yet")),
+            List.of("database.url", "jdbc:postgresql://host:port/database")),
+        new BadConfig(
+            "database password given twice",
+            "[database]\npassword = \"secret-in-file\"\npassword_file = \"/etc/pw\"\n",
+            Map.of(),
+            List.of("database.password_file", "either database.password or")),
         new BadConfig(
             "bad environment value",
             "",

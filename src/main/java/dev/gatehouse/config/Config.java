@@ -72,7 +72,29 @@ public record Config(
       int maxEventLoopBlockMs) {}
 
   /** {@code [database]}. */
-  public record Database(String url, int readPoolSize, int pgMaxConn) {}
+  /**
+   * {@code [database]}: the URL (empty for the embedded SQLite database), the read pool of SQLite,
+   * and for PostgreSQL the connection limit, role and password ({@code password}, else read from
+   * {@code password_file}; empty when the URL or the server's own configuration supplies it).
+   */
+  public record Database(
+      String url, int readPoolSize, int pgMaxConn, String user, String password) {
+    /** Keeps the password out of logs and error messages. */
+    @Override
+    public String toString() {
+      return "Database[url="
+          + url.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***")
+          + ", readPoolSize="
+          + readPoolSize
+          + ", pgMaxConn="
+          + pgMaxConn
+          + ", user="
+          + user
+          + ", password="
+          + (password.isEmpty() ? "" : "(set)")
+          + "]";
+    }
+  }
 
   /** {@code [storage]}. */
   public record Storage(
@@ -181,7 +203,9 @@ public record Config(
         new Database(
             str(v, "database.url"),
             integer(v, "database.read_pool_size"),
-            integer(v, "database.pg_max_conn")),
+            integer(v, "database.pg_max_conn"),
+            str(v, "database.user"),
+            databasePassword(v)),
         new Storage(
             Path.of(str(v, "storage.data_dir")),
             str(v, "storage.log_sync"),
@@ -248,6 +272,23 @@ public record Config(
         str(v, "mfa.issuer"),
         integer(v, "mfa.max_passkeys"),
         rpId);
+  }
+
+  private static String databasePassword(Map<String, Object> v) {
+    String password = str(v, "database.password");
+    String file = str(v, "database.password_file");
+    if (file.isEmpty()) {
+      return password;
+    }
+    if (!password.isEmpty()) {
+      throw new ConfigException(
+          "database.password_file", "set either database.password or database.password_file");
+    }
+    try {
+      return java.nio.file.Files.readString(Path.of(file)).strip();
+    } catch (java.io.IOException e) {
+      throw new ConfigException("database.password_file", "cannot read " + file + ": " + e);
+    }
   }
 
   private static String stripSlash(String url) {

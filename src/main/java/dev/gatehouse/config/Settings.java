@@ -63,9 +63,13 @@ public final class Settings {
           Setting.string(
               "database.url",
               "",
-              v -> v.isEmpty() || v.startsWith("jdbc:sqlite:"),
-              "empty (embedded SQLite in storage.data_dir) or jdbc:sqlite:…;"
-                  + " PostgreSQL is not supported yet"),
+              v ->
+                  v.isEmpty() || v.startsWith("jdbc:sqlite:") || v.startsWith("jdbc:postgresql://"),
+              "empty (embedded SQLite in storage.data_dir), jdbc:sqlite:… or"
+                  + " jdbc:postgresql://host:port/database"),
+          Setting.string("database.user", "", v -> true, "a PostgreSQL role name"),
+          Setting.string("database.password", "", v -> true, "the PostgreSQL role's password"),
+          Setting.string("database.password_file", "", v -> true, "a file holding the password"),
           Setting.integer("database.read_pool_size", 4, 1, 256),
           Setting.integer("database.pg_max_conn", 20, 1, 1000),
           Setting.string("storage.data_dir", "./data", v -> !v.isBlank(), "a directory path"),

@@ -1,33 +1,25 @@
 package dev.gatehouse.store;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.gatehouse.config.Config;
-import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.event.Events;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Map;
 import java.util.Set;
-import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jspecify.annotations.Nullable;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 
 /**
- * The embedded SQLite database: one write connection owned by the {@link Writer}, a pool of
- * read-only connections behind {@link Reads}, and schema migrations run before either is used.
+ * The database: one write connection owned by the {@link Writer}, a pool of read-only connections
+ * behind {@link Reads}, and schema migrations run before either is used. Which database (embedded
+ * SQLite, or PostgreSQL) is the {@link Backend}'s business alone.
  */
 public final class Store implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(Store.class.getName());
+  private static final Pattern PASSWORD = Pattern.compile("(?i)([?&;]password=)[^&;]*");
   private final Writer writer;
   private final Reads reads;
   private final StoreMetrics metrics;
@@ -44,76 +36,31 @@ public final class Store implements AutoCloseable {
    * Opens (creating and migrating where needed) the database the configuration names.
    *
    * @param ephemeralTables the tables holding {@link DataClass#EPHEMERAL} data; with {@code
-   *     cache_storage_disk = false} they live in memory only
+   *     cache_storage_disk = false} they live in memory only (SQLite only, for now)
    */
   public static Store open(
       Config config, Events events, PrometheusRegistry registry, Set<String> ephemeralTables) {
-    String url = sqliteUrl(config);
-    Config.Storage storage = config.storage();
+    String configured = config.database().url();
+    String url = configured.isEmpty() ? SqliteBackend.defaultUrl(config) : configured;
     StoreMetrics metrics = new StoreMetrics(registry);
     try {
-      Path file = fileOf(url);
-      if (file != null) {
-        ownerOnly(file);
-      }
-      SQLiteDataSource writes = new SQLiteDataSource(writerConfig(storage));
-      writes.setUrl(url);
-      migrate(writes, url);
-      Connection writeConnection = writes.getConnection();
-      if (file != null) {
-        OwnerOnly.sibling(Path.of(file + "-wal"), file);
-        OwnerOnly.sibling(Path.of(file + "-shm"), file);
-      }
-      if (file != null && !Files.isWritable(file)) {
-        LOG.severe(
-            "the database "
-                + file
-                + " is read-only (file system or permissions): Gatehouse answers from memory,"
-                + " and every write fails with 503 until it is writable and Gatehouse restarts");
-      }
-      try (Statement pragma = writeConnection.createStatement()) {
-        pragma.execute("PRAGMA wal_autocheckpoint = " + storage.walCheckpointPages());
-      }
-      if (!storage.cacheStorageDisk()) {
-        EphemeralTables.moveToMemory(writeConnection, ephemeralTables);
-      }
-      Syncer syncer =
-          new Syncer(
-              walOf(url),
-              Map.of(
-                  DataClass.IDENTITY, SyncMode.parse(storage.logSync()),
-                  DataClass.EPHEMERAL, SyncMode.parse(storage.ephemeralLogSync()),
-                  DataClass.AUDIT, SyncMode.parse(storage.auditLogSync())),
-              metrics);
-      Reads reads = new Reads(readPool(url, config.database().readPoolSize()), metrics);
-      return new Store(new Writer(writeConnection, events, metrics, syncer), reads, metrics, url);
+      Backend backend =
+          url.startsWith(POSTGRESQL)
+              ? PostgresBackend.open(config, url)
+              : SqliteBackend.open(config, url, metrics, ephemeralTables);
+      Reads reads = new Reads(backend.readPool(), metrics);
+      return new Store(new Writer(backend, events, metrics), reads, metrics, redacted(url));
     } catch (SQLException e) {
       throw new StoreUnavailableException(
-          "cannot open the database at " + url + ": " + e.getMessage());
+          "cannot open the database at " + redacted(url) + ": " + e.getMessage());
     }
   }
 
-  private static String sqliteUrl(Config config) {
-    String url = config.database().url();
-    if (!url.isEmpty()) {
-      return url;
-    }
-    Path dir = config.storage().dataDir();
-    try {
-      OwnerOnly.directory(dir);
-    } catch (IOException e) {
-      throw new ConfigException("storage.data_dir", "cannot create " + dir + ": " + e.getMessage());
-    }
-    return "jdbc:sqlite:" + dir.resolve("gatehouse.db").toAbsolutePath();
-  }
+  static final String POSTGRESQL = "jdbc:postgresql:";
 
-  private static void ownerOnly(Path file) {
-    try {
-      OwnerOnly.databaseFile(file);
-    } catch (IOException e) {
-      // SQLite reports what is wrong with the path, in the words the operator expects
-      LOG.fine(() -> "cannot pre-create " + file + ": " + e.getMessage());
-    }
+  /** {@code url} with the value of a {@code password=} parameter (pgjdbc's) hidden. */
+  static String redacted(String url) {
+    return PASSWORD.matcher(url).replaceAll("$1***");
   }
 
   /**
@@ -130,76 +77,23 @@ public final class Store implements AutoCloseable {
         .toArray(String[]::new);
   }
 
-  private static void migrate(SQLiteDataSource writes, String url) {
+  static void migrate(DataSource writes, String vendor, String url) {
     try {
       Flyway.configure()
           .dataSource(writes)
-          .locations(migrationLocations("sqlite"))
+          .locations(migrationLocations(vendor))
           .loggers("slf4j")
           .load()
           .migrate();
     } catch (FlywayException e) {
       throw new StoreUnavailableException(
-          "cannot open the database at " + url + ": " + e.getMessage());
+          "cannot open the database at " + redacted(url) + ": " + e.getMessage());
     }
   }
 
   /** The WAL file of a SQLite database on disk, or null for an in-memory one. */
   static @Nullable Path walOf(String url) {
-    Path file = fileOf(url);
-    return file == null ? null : Path.of(file + "-wal");
-  }
-
-  /** The database file a SQLite URL names, or null for an in-memory database. */
-  private static @Nullable Path fileOf(String url) {
-    String file = url.substring("jdbc:sqlite:".length());
-    if (file.contains("mode=memory")) {
-      return null;
-    }
-    int query = file.indexOf('?');
-    if (query >= 0) {
-      file = file.substring(0, query);
-    }
-    if (file.startsWith("file:")) {
-      file = file.substring("file:".length());
-    }
-    if (file.isEmpty() || file.startsWith(":memory:")) {
-      return null;
-    }
-    return Path.of(file).toAbsolutePath();
-  }
-
-  /**
-   * WAL lets readers run beside the writer. synchronous=NORMAL: commits reach the OS but are not
-   * synced by SQLite; the {@link Syncer} syncs the WAL as each data class's mode asks, one sync per
-   * batch at most, shared by all its units.
-   */
-  private static SQLiteConfig writerConfig(Config.Storage storage) {
-    SQLiteConfig sqlite = new SQLiteConfig();
-    sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    sqlite.setJournalSizeLimit((int) Math.min(Integer.MAX_VALUE, storage.walSizeLimitBytes()));
-    sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-    sqlite.enforceForeignKeys(true);
-    sqlite.setBusyTimeout(10_000);
-    return sqlite;
-  }
-
-  private static HikariDataSource readPool(String url, int size) {
-    SQLiteConfig sqlite = new SQLiteConfig();
-    sqlite.setReadOnly(true);
-    sqlite.setBusyTimeout(10_000);
-    sqlite.enforceForeignKeys(true);
-    SQLiteDataSource source = new SQLiteDataSource(sqlite);
-    source.setUrl(url);
-    HikariConfig hikari = new HikariConfig();
-    hikari.setDataSource(source);
-    hikari.setPoolName("gatehouse-read");
-    hikari.setMaximumPoolSize(size);
-    hikari.setMinimumIdle(1);
-    hikari.setReadOnly(true);
-    hikari.setConnectionTimeout(30_000);
-    return new HikariDataSource(hikari);
+    return SqliteBackend.walOf(url);
   }
 
   public Writer writer() {

@@ -37,8 +37,9 @@ import org.jspecify.annotations.Nullable;
  *       failing BEGIN would report a committed batch as failed) and skips it when ROLLBACK fails
  *       (leaving the next batch to autocommit statement by statement). After a failed batch the
  *       connection is always back outside any transaction, so the next batch starts clean.
- *   <li>After the commit, the batch is synced as the strictest data class in it asks ({@link
- *       Syncer}); with {@code immediate}, before anyone is released.
+ *   <li>The batch is made durable as the strictest data class in it asks, by its {@link Backend}
+ *       (SQLite: the {@link Syncer} after the commit; PostgreSQL: {@code synchronous_commit}); with
+ *       {@code immediate}, before anyone is released.
  *   <li>After the commit, the events of the committed units are published in commit order, and only
  *       then are the callers released. A returned write is therefore durable and already visible to
  *       every in-memory view.
@@ -80,10 +81,10 @@ public final class Writer implements AutoCloseable {
 
   private static final Pending<Void> STOP = new Pending<>(DataClass.IDENTITY, tx -> null);
 
+  private final Backend backend;
   private final Connection connection;
   private final Events events;
   private final StoreMetrics metrics;
-  private final Syncer syncer;
   private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean closed;
@@ -91,11 +92,11 @@ public final class Writer implements AutoCloseable {
   /** Set by the writer thread just before it drains the queue for the last time. */
   private volatile boolean refusing;
 
-  Writer(Connection connection, Events events, StoreMetrics metrics, Syncer syncer) {
-    this.connection = connection;
+  Writer(Backend backend, Events events, StoreMetrics metrics) {
+    this.backend = backend;
+    this.connection = backend.writeConnection();
     this.events = events;
     this.metrics = metrics;
-    this.syncer = syncer;
     this.thread = Thread.ofPlatform().name("gatehouse-writer").daemon(false).start(this::loop);
   }
 
@@ -185,8 +186,13 @@ public final class Writer implements AutoCloseable {
   }
 
   private void commit(List<Pending<?>> batch) {
+    Set<DataClass> classes = EnumSet.noneOf(DataClass.class);
+    batch.forEach(p -> classes.add(p.dataClass));
     try {
-      execute("BEGIN IMMEDIATE");
+      execute(backend.begin());
+      for (String sql : backend.durability(classes)) {
+        execute(sql);
+      }
       for (Pending<?> pending : batch) {
         runInSavepoint(pending);
       }
@@ -210,9 +216,7 @@ public final class Writer implements AutoCloseable {
     }
     metrics.batchCommitted(batch.size());
     try {
-      Set<DataClass> classes = EnumSet.noneOf(DataClass.class);
-      batch.forEach(p -> classes.add(p.dataClass));
-      syncer.committed(classes);
+      backend.committed(classes);
     } catch (StoreUnavailableException e) {
       // Committed and visible, but not known to be on disk: the callers must not take it as
       // durable.
@@ -271,20 +275,6 @@ public final class Writer implements AutoCloseable {
     }
   }
 
-  /**
-   * Copies the WAL into the database file and empties it, so a stopped database is one
-   * self-contained file (to copy as a backup). The empty WAL and its index stay: the read pool
-   * closes last and, being read-only, leaves them, which lets a later start open the database on a
-   * read-only file system.
-   */
-  private void checkpoint() {
-    try {
-      execute("PRAGMA wal_checkpoint(TRUNCATE)");
-    } catch (SQLException e) {
-      LOG.log(Level.WARNING, "final checkpoint failed; the WAL is replayed at the next start", e);
-    }
-  }
-
   private void execute(String sql) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute(sql);
@@ -301,8 +291,7 @@ public final class Writer implements AutoCloseable {
     queue.add(STOP);
     try {
       thread.join();
-      syncer.close();
-      checkpoint();
+      backend.closing(connection);
       connection.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

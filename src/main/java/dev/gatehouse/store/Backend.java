@@ -1,0 +1,36 @@
+package dev.gatehouse.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What differs between the databases Gatehouse runs on, and nothing else: how the write connection
+ * and the read pool are opened, how a batch begins, what makes a committed batch durable as its
+ * data classes ask, and what closing leaves behind. Feature SQL, the {@link Writer}'s group commit
+ * and savepoints, and {@link Reads} are the same on every backend.
+ */
+sealed interface Backend permits SqliteBackend, PostgresBackend {
+  /** The URL the backend was opened on, for messages (never holds a password). */
+  String url();
+
+  /** The single connection the {@link Writer} owns, in auto-commit. */
+  Connection writeConnection();
+
+  /** The read-only connections behind {@link Reads}. */
+  HikariDataSource readPool();
+
+  /** The statement that opens a batch's transaction. */
+  String begin();
+
+  /** Statements run right after {@link #begin()}, for a batch holding {@code classes}. */
+  List<String> durability(Set<DataClass> classes);
+
+  /** Called after a batch holding {@code classes} committed, before its callers are released. */
+  void committed(Set<DataClass> classes);
+
+  /** Called once the writer thread has stopped, before the write connection closes. */
+  void closing(Connection writeConnection) throws SQLException;
+}

@@ -1,0 +1,113 @@
+package dev.gatehouse.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.gatehouse.config.Config;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * PostgreSQL, for a single node for now (issue 13). The {@link Writer} keeps one connection of its
+ * own; reads share a pool of the rest of {@code database.pg_max_conn}.
+ *
+ * <p>Durability per data class maps onto {@code synchronous_commit}: a batch holding any class
+ * whose mode is {@code immediate} commits as the server is configured ({@code on}, or {@code
+ * remote_apply} with a synchronous standby); any other batch runs {@code SET LOCAL
+ * synchronous_commit = off}, for that transaction only: a crash of the database may lose its last
+ * moments, a crash of the node loses nothing committed. No WAL of ours to sync and no checkpoint:
+ * the server owns both.
+ *
+ * <p>Ephemeral tables stay ordinary tables here (no TEMP, not yet {@code UNLOGGED}): {@code
+ * cache_storage_disk = false} has no effect on PostgreSQL yet.
+ */
+final class PostgresBackend implements Backend {
+  private static final String SYNCHRONOUS_COMMIT_OFF = "SET LOCAL synchronous_commit = off";
+
+  private final String url;
+  private final Connection writeConnection;
+  private final HikariDataSource readPool;
+  private final Map<DataClass, SyncMode> modes;
+
+  private PostgresBackend(
+      String url,
+      Connection writeConnection,
+      HikariDataSource readPool,
+      Map<DataClass, SyncMode> modes) {
+    this.url = url;
+    this.writeConnection = writeConnection;
+    this.readPool = readPool;
+    this.modes = modes;
+  }
+
+  static PostgresBackend open(Config config, String url) throws SQLException {
+    Config.Database database = config.database();
+    Config.Storage storage = config.storage();
+    PGSimpleDataSource source = new PGSimpleDataSource();
+    source.setUrl(url);
+    if (!database.user().isEmpty()) {
+      source.setUser(database.user());
+    }
+    if (!database.password().isEmpty()) {
+      source.setPassword(database.password());
+    }
+    source.setApplicationName("gatehouse");
+    Store.migrate(source, "postgresql", url);
+    Connection writeConnection = source.getConnection();
+    writeConnection.setAutoCommit(true);
+    return new PostgresBackend(
+        url,
+        writeConnection,
+        readPool(source, Math.max(1, database.pgMaxConn() - 1)),
+        Map.of(
+            DataClass.IDENTITY, SyncMode.parse(storage.logSync()),
+            DataClass.EPHEMERAL, SyncMode.parse(storage.ephemeralLogSync()),
+            DataClass.AUDIT, SyncMode.parse(storage.auditLogSync())));
+  }
+
+  private static HikariDataSource readPool(PGSimpleDataSource source, int size) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setDataSource(source);
+    hikari.setPoolName("gatehouse-read");
+    hikari.setMaximumPoolSize(size);
+    hikari.setMinimumIdle(1);
+    hikari.setReadOnly(true);
+    hikari.setConnectionTimeout(30_000);
+    return new HikariDataSource(hikari);
+  }
+
+  @Override
+  public String url() {
+    return url;
+  }
+
+  @Override
+  public Connection writeConnection() {
+    return writeConnection;
+  }
+
+  @Override
+  public HikariDataSource readPool() {
+    return readPool;
+  }
+
+  @Override
+  public String begin() {
+    return "BEGIN";
+  }
+
+  @Override
+  public List<String> durability(Set<DataClass> classes) {
+    boolean immediate = classes.stream().anyMatch(c -> modes.get(c) instanceof SyncMode.Immediate);
+    return immediate ? List.of() : List.of(SYNCHRONOUS_COMMIT_OFF);
+  }
+
+  @Override
+  public void committed(Set<DataClass> classes) {}
+
+  @Override
+  public void closing(Connection writeConnection) {}
+}
