@@ -1,10 +1,12 @@
 package dev.gatehouse.store;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
+import javax.sql.DataSource;
 
 /**
  * What differs between the databases Gatehouse runs on, and nothing else: how the write connection
@@ -33,4 +35,16 @@ sealed interface Backend permits SqliteBackend, PostgresBackend {
 
   /** Called once the writer thread has stopped, before the write connection closes. */
   void closing(Connection writeConnection) throws SQLException;
+
+  /** The read pool every backend opens the same way over its own read-only {@code source}. */
+  static HikariDataSource readPool(DataSource source, int size) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setDataSource(source);
+    hikari.setPoolName("gatehouse-read");
+    hikari.setMaximumPoolSize(size);
+    hikari.setMinimumIdle(1);
+    hikari.setReadOnly(true);
+    hikari.setConnectionTimeout(30_000);
+    return new HikariDataSource(hikari);
+  }
 }

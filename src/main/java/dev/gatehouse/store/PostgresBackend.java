@@ -1,6 +1,5 @@
 package dev.gatehouse.store;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gatehouse.config.Config;
 import java.sql.Connection;
@@ -61,22 +60,8 @@ final class PostgresBackend implements Backend {
     return new PostgresBackend(
         url,
         writeConnection,
-        readPool(source, Math.max(1, database.pgMaxConn() - 1)),
-        Map.of(
-            DataClass.IDENTITY, SyncMode.parse(storage.logSync()),
-            DataClass.EPHEMERAL, SyncMode.parse(storage.ephemeralLogSync()),
-            DataClass.AUDIT, SyncMode.parse(storage.auditLogSync())));
-  }
-
-  private static HikariDataSource readPool(PGSimpleDataSource source, int size) {
-    HikariConfig hikari = new HikariConfig();
-    hikari.setDataSource(source);
-    hikari.setPoolName("gatehouse-read");
-    hikari.setMaximumPoolSize(size);
-    hikari.setMinimumIdle(1);
-    hikari.setReadOnly(true);
-    hikari.setConnectionTimeout(30_000);
-    return new HikariDataSource(hikari);
+        Backend.readPool(source, Math.max(1, database.pgMaxConn() - 1)),
+        SyncMode.of(storage));
   }
 
   @Override

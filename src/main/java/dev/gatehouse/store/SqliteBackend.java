@@ -1,6 +1,5 @@
 package dev.gatehouse.store;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gatehouse.config.Config;
 import dev.gatehouse.config.ConfigException;
@@ -11,7 +10,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -68,14 +66,7 @@ final class SqliteBackend implements Backend {
     if (!storage.cacheStorageDisk()) {
       EphemeralTables.moveToMemory(writeConnection, ephemeralTables);
     }
-    Syncer syncer =
-        new Syncer(
-            walOf(url),
-            Map.of(
-                DataClass.IDENTITY, SyncMode.parse(storage.logSync()),
-                DataClass.EPHEMERAL, SyncMode.parse(storage.ephemeralLogSync()),
-                DataClass.AUDIT, SyncMode.parse(storage.auditLogSync())),
-            metrics);
+    Syncer syncer = new Syncer(walOf(url), SyncMode.of(storage), metrics);
     return new SqliteBackend(
         url, writeConnection, readPool(url, config.database().readPoolSize()), syncer);
   }
@@ -148,14 +139,7 @@ final class SqliteBackend implements Backend {
     sqlite.enforceForeignKeys(true);
     SQLiteDataSource source = new SQLiteDataSource(sqlite);
     source.setUrl(url);
-    HikariConfig hikari = new HikariConfig();
-    hikari.setDataSource(source);
-    hikari.setPoolName("gatehouse-read");
-    hikari.setMaximumPoolSize(size);
-    hikari.setMinimumIdle(1);
-    hikari.setReadOnly(true);
-    hikari.setConnectionTimeout(30_000);
-    return new HikariDataSource(hikari);
+    return Backend.readPool(source, size);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.gatehouse.store;
 
+import dev.gatehouse.config.Config;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,6 +17,14 @@ public sealed interface SyncMode {
 
   /** Synced at most every {@code millis}; a power loss may lose that window, a crash nothing. */
   record Interval(long millis) implements SyncMode {}
+
+  /** Each data class's mode, as {@code [storage]} sets it. */
+  static Map<DataClass, SyncMode> of(Config.Storage storage) {
+    return Map.of(
+        DataClass.IDENTITY, parse(storage.logSync()),
+        DataClass.EPHEMERAL, parse(storage.ephemeralLogSync()),
+        DataClass.AUDIT, parse(storage.auditLogSync()));
+  }
 
   /** Parses a configuration value already checked by the config layer. */
   static SyncMode parse(String text) {
