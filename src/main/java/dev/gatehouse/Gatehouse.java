@@ -4,6 +4,7 @@ import dev.gatehouse.admin.AdminRoutes;
 import dev.gatehouse.admin.OpenApiRoutes;
 import dev.gatehouse.apikey.ApiKeys;
 import dev.gatehouse.app.AppDirectory;
+import dev.gatehouse.app.AppEvent;
 import dev.gatehouse.app.Apps;
 import dev.gatehouse.app.Policy;
 import dev.gatehouse.audit.Actor;
@@ -11,6 +12,7 @@ import dev.gatehouse.audit.Audit;
 import dev.gatehouse.audit.AuditEntry;
 import dev.gatehouse.audit.AuditKind;
 import dev.gatehouse.client.ClientDirectory;
+import dev.gatehouse.client.ClientEvent;
 import dev.gatehouse.client.Clients;
 import dev.gatehouse.config.Config;
 import dev.gatehouse.config.ConfigException;
@@ -28,6 +30,7 @@ import dev.gatehouse.mfa.RelyingParty;
 import dev.gatehouse.mfa.WebAuthn;
 import dev.gatehouse.net.ClientAddresses;
 import dev.gatehouse.oidc.OidcRoutes;
+import dev.gatehouse.session.MissedSessions;
 import dev.gatehouse.session.SessionPolicy;
 import dev.gatehouse.session.Sessions;
 import dev.gatehouse.signing.KeyEncryption;
@@ -37,6 +40,7 @@ import dev.gatehouse.throttle.Throttles;
 import dev.gatehouse.token.Grants;
 import dev.gatehouse.user.Groups;
 import dev.gatehouse.user.UserDirectory;
+import dev.gatehouse.user.UserEvent;
 import dev.gatehouse.user.Users;
 import dev.gatehouse.web.ClientIps;
 import dev.gatehouse.web.Cookies;
@@ -162,7 +166,18 @@ public final class Gatehouse implements AutoCloseable {
               Duration.ofSeconds(sessionConfig.lifetimeSeconds()),
               Duration.ofMillis(sessionConfig.activityFlushMs()));
       Sessions sessions =
-          new Sessions(store.writer(), store.reads(), secrets, clock, sessionPolicy, events);
+          new Sessions(
+              store.writer(),
+              store.reads(),
+              secrets,
+              clock,
+              sessionPolicy,
+              events,
+              store.shared()
+                  ? new MissedSessions(
+                      sessionConfig.missLookupsPerSecond(),
+                      Duration.ofMillis(sessionConfig.missCacheMs()))
+                  : null);
       sessions.load();
       Devices devices = new Devices(store.writer(), store.reads(), clock, random, events);
       devices.load();
@@ -208,6 +223,15 @@ public final class Gatehouse implements AutoCloseable {
                   (tx, user, kept) -> devices.endIn(tx, user),
                   (tx, user, kept) -> grants.endIn(tx, user)));
       directory.load(users.all(), groups.requiringMfa());
+      // Other nodes' changes, re-read here; and everything again after a lost connection.
+      events.onAnnounced(UserEvent.USER, users::announced);
+      events.onAnnounced(UserEvent.GROUP, groups::announced);
+      events.onAnnounced(AppEvent.TOPIC, apps::announced);
+      events.onAnnounced(ClientEvent.TOPIC, clients::announced);
+      events.onReload(() -> directory.load(users.all(), groups.requiringMfa()));
+      events.onReload(() -> appDirectory.load(apps.all()));
+      events.onReload(() -> clientDirectory.load(clients.all()));
+      store.startListening(events);
       WebAuthn webAuthn =
           new WebAuthn(
               new RelyingParty(
@@ -256,7 +280,7 @@ public final class Gatehouse implements AutoCloseable {
       Background background = null;
       try {
         Routing main = http.routing(config.server().strictTransportSecurity(), httpMetrics);
-        new HealthRoutes(ready::get).register(main);
+        new HealthRoutes(ready::get, store.metrics()::reachable).register(main);
         gateway.routes().register(main);
         new LoginRoutes(
                 users,

@@ -12,6 +12,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -56,25 +58,43 @@ public final class ApiKeys {
                 byDigest.values().removeIf(key -> key.id().equals(deleted.id()));
           }
         });
+    events.onAnnounced(ApiKeyEvent.TOPIC, this::announced);
+    events.onReload(this::load);
   }
 
-  /** Fills the in-memory index from the database; call once before serving. */
+  private static final String WITH_DIGEST = "SELECT secret_digest, " + COLUMNS + " FROM api_keys";
+
+  /** What another node's change to key {@code id} means here: created, or gone. */
+  private List<ApiKeyEvent> announced(String id) {
+    return List.of(
+        reads
+            .read(q -> q.one(WITH_DIGEST + " WHERE id = ?", ApiKeys::withDigest, id))
+            .<ApiKeyEvent>map(e -> new ApiKeyEvent.ApiKeyCreated(e.getValue(), e.getKey()))
+            .orElseGet(() -> new ApiKeyEvent.ApiKeyDeleted(id)));
+  }
+
+  private static Map.Entry<String, ApiKey> withDigest(ResultSet row) throws SQLException {
+    return Map.entry(
+        row.getString(1),
+        new ApiKey(
+            row.getString(2),
+            row.getString(3),
+            ApiKey.Role.valueOf(row.getString(4)),
+            instantOrNull(row, 5),
+            Instant.ofEpochMilli(row.getLong(6))));
+  }
+
+  /**
+   * Fills the in-memory index from the database, replacing what it held: once before serving, and
+   * when a cluster node reloads.
+   */
   public void load() {
+    Map<String, ApiKey> loaded = new HashMap<>();
     reads
-        .read(
-            q ->
-                q.list(
-                    "SELECT secret_digest, " + COLUMNS + " FROM api_keys",
-                    row ->
-                        Map.entry(
-                            row.getString(1),
-                            new ApiKey(
-                                row.getString(2),
-                                row.getString(3),
-                                ApiKey.Role.valueOf(row.getString(4)),
-                                instantOrNull(row, 5),
-                                Instant.ofEpochMilli(row.getLong(6))))))
-        .forEach(e -> byDigest.put(e.getKey(), e.getValue()));
+        .read(q -> q.list(WITH_DIGEST, ApiKeys::withDigest))
+        .forEach(e -> loaded.put(e.getKey(), e.getValue()));
+    byDigest.keySet().retainAll(loaded.keySet());
+    byDigest.putAll(loaded);
   }
 
   /** The unexpired key with this secret, if any; constant-time in the secret's content. */

@@ -123,6 +123,15 @@ public final class Apps {
     return app;
   }
 
+  /** What another node's change to app {@code id} means here: changed, or gone. */
+  public List<AppEvent> announced(String id) {
+    return List.of(
+        reads
+            .read(q -> load(q, id))
+            .<AppEvent>map(AppEvent.AppChanged::new)
+            .orElseGet(() -> new AppEvent.AppDeleted(id)));
+  }
+
   public App get(String id) {
     return reads.read(q -> load(q, id)).orElseThrow(() -> notFound(id));
   }

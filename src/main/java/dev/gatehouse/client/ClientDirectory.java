@@ -35,8 +35,9 @@ public final class ClientDirectory {
         });
   }
 
-  /** Loads every client; call once at start, before serving. */
+  /** Loads every client, replacing what memory held: at start, and when a cluster node reloads. */
   public void load(List<Entry> entries) {
+    byId.keySet().retainAll(entries.stream().map(e -> e.client().clientId()).toList());
     entries.forEach(this::put);
   }
 

@@ -10,6 +10,8 @@ import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Writer;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Arrays;
@@ -410,13 +412,24 @@ public final class Clients {
     return seconds;
   }
 
-  /** Every client with its secret digest; for loading the in-memory directory at start. */
+  /** Every client with its secret digest; for loading the in-memory directory. */
   public List<ClientDirectory.Entry> all() {
-    return reads.read(
-        q ->
-            q.list(
-                "SELECT " + COLUMNS + ", secret_digest FROM clients",
-                row -> new ClientDirectory.Entry(ROW.map(row), nullToEmpty(row.getString(18)))));
+    return reads.read(q -> q.list(WITH_SECRET, Clients::entry));
+  }
+
+  /** What another node's change to client {@code clientId} means here: changed, or gone. */
+  public List<ClientEvent> announced(String clientId) {
+    return List.of(
+        reads
+            .read(q -> q.one(WITH_SECRET + " WHERE client_id = ?", Clients::entry, clientId))
+            .<ClientEvent>map(e -> new ClientEvent.ClientChanged(e.client(), e.secretDigest()))
+            .orElseGet(() -> new ClientEvent.ClientDeleted(clientId)));
+  }
+
+  private static final String WITH_SECRET = "SELECT " + COLUMNS + ", secret_digest FROM clients";
+
+  private static ClientDirectory.Entry entry(ResultSet row) throws SQLException {
+    return new ClientDirectory.Entry(ROW.map(row), nullToEmpty(row.getString(18)));
   }
 
   private static String nullToEmpty(@Nullable String value) {

@@ -118,7 +118,12 @@ public record Config(
 
   /** {@code [session]}. */
   public record Session(
-      String cookieDomain, int idleTimeoutSeconds, int lifetimeSeconds, int activityFlushMs) {}
+      String cookieDomain,
+      int idleTimeoutSeconds,
+      int lifetimeSeconds,
+      int activityFlushMs,
+      int missLookupsPerSecond,
+      int missCacheMs) {}
 
   /** {@code [forward_auth]}. */
   /** {@code [forward_auth]}; {@code listen} empty when the endpoints are on the main port only. */
@@ -226,7 +231,9 @@ public record Config(
             str(v, "session.cookie_domain"),
             integer(v, "session.idle_timeout_seconds"),
             integer(v, "session.lifetime_seconds"),
-            integer(v, "session.activity_flush_ms")),
+            integer(v, "session.activity_flush_ms"),
+            integer(v, "session.miss_lookups_per_second"),
+            integer(v, "session.miss_cache_ms")),
         new ForwardAuth(
             str(v, "forward_auth.default_policy"),
             str(v, "forward_auth.listen").isEmpty()

@@ -71,7 +71,7 @@ public final class Settings {
           Setting.string("database.password", "", v -> true, "the PostgreSQL role's password"),
           Setting.string("database.password_file", "", v -> true, "a file holding the password"),
           Setting.integer("database.read_pool_size", 4, 1, 256),
-          Setting.integer("database.pg_max_conn", 20, 1, 1000),
+          Setting.integer("database.pg_max_conn", 20, 3, 1000),
           Setting.string("storage.data_dir", "./data", v -> !v.isBlank(), "a directory path"),
           Setting.string(
               "storage.log_sync",
@@ -106,6 +106,8 @@ public final class Settings {
           Setting.integer("session.idle_timeout_seconds", 43200, 60, 31_536_000),
           Setting.integer("session.lifetime_seconds", 1_209_600, 300, 31_536_000),
           Setting.integer("session.activity_flush_ms", 5000, 100, 600_000),
+          Setting.integer("session.miss_lookups_per_second", 50, 0, 100_000),
+          Setting.integer("session.miss_cache_ms", 10_000, 100, 3_600_000),
           Setting.string(
               "forward_auth.default_policy",
               "deny",

@@ -9,11 +9,14 @@ import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Writer;
 import dev.gatehouse.user.UserEvent;
 import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -64,30 +67,44 @@ public final class Devices {
     events.subscribe(
         UserEvent.UserDeleted.class,
         deleted -> byDigest.values().removeIf(d -> d.userId().equals(deleted.id())));
+    events.onAnnounced(DeviceEvent.TOPIC, this::reread);
+    events.onReload(this::load);
   }
 
-  /** Loads every device; call once at start, before serving. */
+  private static final String DEVICES =
+      "SELECT token_digest, id, user_id, name, created_at, last_seen, two_factor FROM devices";
+
+  /** Loads every device, replacing what memory held: at start, and when a cluster node reloads. */
   public void load() {
+    Map<String, Device> loaded = new HashMap<>();
     reads
-        .read(
-            q ->
-                q.list(
-                    "SELECT token_digest, id, user_id, name, created_at, last_seen, two_factor"
-                        + " FROM devices",
-                    row -> {
-                      long lastSeen = row.getLong(6);
-                      boolean never = row.wasNull();
-                      return Map.entry(
-                          row.getString(1),
-                          new Device(
-                              row.getString(2),
-                              row.getString(3),
-                              row.getString(4),
-                              Instant.ofEpochMilli(row.getLong(5)),
-                              never ? null : Instant.ofEpochMilli(lastSeen),
-                              row.getBoolean(7)));
-                    }))
-        .forEach(e -> byDigest.put(e.getKey(), e.getValue()));
+        .read(q -> q.list(DEVICES, Devices::row))
+        .forEach(e -> loaded.put(e.getKey(), e.getValue()));
+    byDigest.keySet().retainAll(loaded.keySet());
+    byDigest.putAll(loaded);
+  }
+
+  /** What another node's change to device {@code id} means here: paired, or gone. */
+  private List<DeviceEvent> reread(String id) {
+    List<Map.Entry<String, Device>> rows =
+        reads.read(q -> q.list(DEVICES + " WHERE id = ?", Devices::row, id));
+    return rows.isEmpty()
+        ? List.of(new DeviceEvent.Revoked(id))
+        : List.of(new DeviceEvent.Paired(rows.getFirst().getValue(), rows.getFirst().getKey()));
+  }
+
+  private static Map.Entry<String, Device> row(ResultSet row) throws SQLException {
+    long lastSeen = row.getLong(6);
+    boolean never = row.wasNull();
+    return Map.entry(
+        row.getString(1),
+        new Device(
+            row.getString(2),
+            row.getString(3),
+            row.getString(4),
+            Instant.ofEpochMilli(row.getLong(5)),
+            never ? null : Instant.ofEpochMilli(lastSeen),
+            row.getBoolean(7)));
   }
 
   /**

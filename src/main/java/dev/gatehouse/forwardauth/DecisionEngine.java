@@ -45,6 +45,22 @@ final class DecisionEngine {
     this.defaultAccess = new Access(fallback, java.util.Set.of());
   }
 
+  /**
+   * The session cookie among {@code credentials} that memory does not know but the database may (a
+   * sign-in on another node, not heard of yet), when it is worth one lookup; else null.
+   */
+  @Nullable String sessionToLookUp(Credentials credentials) {
+    String token = credentials.session();
+    return token != null && sessions.resolve(token) == null && sessions.worthLookingUp(token)
+        ? token
+        : null;
+  }
+
+  /** Looks {@code token} up in the database (blocking): see {@link Sessions#lookUp}. */
+  void lookUp(String token) {
+    sessions.lookUp(token);
+  }
+
   Decision decide(Target target, Credentials credentials) {
     ProtectedApp app = apps.find(target.host());
     Access access =

@@ -26,6 +26,19 @@ final class ForwardAuth {
     this.stepUpUrl = publicUrl + "/login/verify?rd=";
   }
 
+  /**
+   * The session cookie of this request to look up in the database before deciding, or null: see
+   * {@link DecisionEngine#sessionToLookUp}. Hot path: no I/O.
+   */
+  @Nullable String sessionToLookUp(RequestHeaders headers) {
+    return engine.sessionToLookUp(credentials(headers));
+  }
+
+  /** Looks a session up in the database: blocking, never on the event loop. */
+  void lookUp(String token) {
+    engine.lookUp(token);
+  }
+
   /** {@code GET /api/authz/forward-auth}: Traefik and Caddy. */
   Answer forwardAuth(RequestHeaders headers) {
     String method = headers.get(ProxyHeader.FORWARDED_METHOD);

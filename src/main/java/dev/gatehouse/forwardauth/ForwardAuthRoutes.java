@@ -3,13 +3,17 @@ package dev.gatehouse.forwardauth;
 import dev.gatehouse.user.UserDirectory;
 import dev.gatehouse.web.Routing;
 import io.netty.util.AsciiString;
+import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The forward-auth endpoints, {@code /api/authz/forward-auth} and {@code /api/authz/auth-request},
@@ -18,6 +22,7 @@ import java.util.function.Function;
  * hand-off.
  */
 public final class ForwardAuthRoutes {
+  private static final Logger LOG = Logger.getLogger(ForwardAuthRoutes.class.getName());
   private static final CharSequence[] NAMES = new CharSequence[ProxyHeader.values().length];
   private static final CharSequence TEXT_PLAIN =
       HttpHeaders.createOptimized("text/plain; charset=UTF-8");
@@ -50,9 +55,35 @@ public final class ForwardAuthRoutes {
         .direct("/api/authz/auth-request", request -> carry(request, forwardAuth::authRequest));
   }
 
+  /**
+   * Decides on the loop; only a session cookie worth looking up (on a cluster, a sign-in on another
+   * node not yet heard of, a bounded number a second) sends the request through a virtual thread
+   * for one read first, then back to the loop to decide.
+   */
   private void carry(HttpServerRequest request, Function<RequestHeaders, Answer> protocol) {
     MultiMap headers = request.headers();
-    Answer answer = protocol.apply(header -> headers.get(NAMES[header.ordinal()]));
+    RequestHeaders read = header -> headers.get(NAMES[header.ordinal()]);
+    String unknown = forwardAuth.sessionToLookUp(read);
+    if (unknown == null) {
+      answer(request, protocol.apply(read));
+      return;
+    }
+    Context context = Vertx.currentContext();
+    Thread.ofVirtual()
+        .name("gatehouse-session-lookup")
+        .start(
+            () -> {
+              try {
+                forwardAuth.lookUp(unknown);
+              } catch (RuntimeException e) {
+                // The database is unreachable: memory's answer (signed out) stands.
+                LOG.log(Level.FINE, "session lookup failed", e);
+              }
+              context.runOnContext(v -> answer(request, protocol.apply(read)));
+            });
+  }
+
+  private void answer(HttpServerRequest request, Answer answer) {
     HttpServerResponse response = request.response().setStatusCode(answer.status());
     if (answer.status() == 200) {
       for (CharSequence[] header : identityHeaders.of(answer.principal())) {

@@ -238,7 +238,7 @@ public final class LoginRoutes {
     }
     String token = Http.cookie(ctx, Cookies.SESSION);
     if (token != null) {
-      audit.loggedOut(ctx, sessions.resolve(token));
+      audit.loggedOut(ctx, sessions.current(token));
       sessions.end(token);
     }
     // The device cookie too: a signed-out browser holds no credential. The device stays paired;

@@ -291,7 +291,7 @@ public final class OidcRoutes {
       }
     }
     String cookie = Http.cookie(ctx, Cookies.SESSION);
-    ActiveSession session = cookie == null ? null : sessions.resolve(cookie);
+    ActiveSession session = cookie == null ? null : sessions.current(cookie);
     boolean confirmed =
         ctx.request().method() == HttpMethod.POST
             && "yes".equals(p.get("confirm"))

@@ -92,6 +92,17 @@ public final class ActiveSession {
     return now < expiresAt && now - lastSeen < idleMillis;
   }
 
+  boolean expired(long now) {
+    return now >= expiresAt;
+  }
+
+  /** Takes activity another node recorded ({@code at}, epoch millis), if later than this one's. */
+  void seen(long at) {
+    if (at > lastSeen) {
+      lastSeen = at;
+    }
+  }
+
   /** Moves last-seen forward; returns true when it moved enough to be worth persisting. */
   boolean touch(long now) {
     if (now - lastSeen < 1000) {

@@ -7,12 +7,16 @@ import dev.gatehouse.store.Reads;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Writer;
 import dev.gatehouse.user.UserEvent;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -32,54 +36,86 @@ public final class Sessions {
   private final Map<String, ActiveSession> byDigest = new ConcurrentHashMap<>();
   private final Set<ActiveSession> dirty = ConcurrentHashMap.newKeySet();
   private final Map<String, String> shared = new ConcurrentHashMap<>();
+  private final @Nullable MissedSessions missed;
 
+  /**
+   * @param missed which unknown cookies may be looked up in the database, on a database other nodes
+   *     write to; null on one node, where a cookie memory does not know does not exist
+   */
   public Sessions(
       Writer writer,
       Reads reads,
       Secrets secrets,
       InstantSource clock,
       SessionPolicy policy,
-      Events events) {
+      Events events,
+      @Nullable MissedSessions missed) {
     this.writer = writer;
     this.reads = reads;
     this.secrets = secrets;
     this.clock = clock;
     this.policy = policy;
+    this.missed = missed;
     events.subscribe(
         SessionEvent.class,
         event -> {
           switch (event) {
-            case SessionEvent.Started started ->
-                byDigest.put(started.session().digest(), started.session());
+            case SessionEvent.Started started -> {
+              // Heard again from the database: keep the copy whose activity this node tracks.
+              byDigest.putIfAbsent(started.session().digest(), started.session());
+              if (missed != null) {
+                missed.found(started.session().digest());
+              }
+            }
             case SessionEvent.Ended ended -> ended.digests().forEach(byDigest::remove);
           }
         });
     events.subscribe(
         UserEvent.UserDeleted.class,
         deleted -> byDigest.values().removeIf(s -> s.userId().equals(deleted.id())));
+    events.onAnnounced(SessionEvent.TOPIC, this::reread);
+    events.onReload(this::load);
   }
 
-  /** Loads every unexpired session; call once at start, before serving. */
+  private static final String SESSIONS =
+      "SELECT id_digest, user_id, created_at, last_seen, expires_at, ip, user_agent, amr"
+          + " FROM sessions WHERE expires_at > ?";
+
+  /**
+   * Loads every unexpired session, replacing what memory held: at start, before serving, and when a
+   * cluster node may have missed announcements.
+   */
   public void load() {
-    long now = clock.millis();
+    Map<String, ActiveSession> loaded = new HashMap<>();
     reads
-        .read(
-            q ->
-                q.list(
-                    "SELECT id_digest, user_id, created_at, last_seen, expires_at, ip, user_agent,"
-                        + " amr FROM sessions WHERE expires_at > ?",
-                    row ->
-                        new ActiveSession(
-                            row.getString(1),
-                            row.getString(2),
-                            row.getLong(3),
-                            row.getLong(4),
-                            row.getLong(5),
-                            share(row.getString(6)),
-                            truncate(row.getString(7)),
-                            Amr.parse(row.getString(8))),
-                    now))
-        .forEach(s -> byDigest.put(s.digest(), s));
+        .read(q -> q.list(SESSIONS, this::row, clock.millis()))
+        .forEach(s -> loaded.put(s.digest(), s));
+    byDigest.keySet().retainAll(loaded.keySet());
+    loaded.values().forEach(s -> byDigest.putIfAbsent(s.digest(), s));
+  }
+
+  /** What another node's change to the session behind {@code digest} means here. */
+  private List<SessionEvent> reread(String digest) {
+    return stored(digest)
+        .<List<SessionEvent>>map(s -> List.of(new SessionEvent.Started(s)))
+        .orElseGet(() -> List.of(new SessionEvent.Ended(Set.of(digest))));
+  }
+
+  private Optional<ActiveSession> stored(String digest) {
+    return reads.read(
+        q -> q.one(SESSIONS + " AND id_digest = ?", this::row, clock.millis(), digest));
+  }
+
+  private ActiveSession row(ResultSet row) throws SQLException {
+    return new ActiveSession(
+        row.getString(1),
+        row.getString(2),
+        row.getLong(3),
+        row.getLong(4),
+        row.getLong(5),
+        share(row.getString(6)),
+        truncate(row.getString(7)),
+        Amr.parse(row.getString(8)));
   }
 
   /**
@@ -147,6 +183,58 @@ public final class Sessions {
       dirty.add(session);
     }
     return session;
+  }
+
+  /**
+   * Whether a cookie {@link #resolve} found no live session for should be looked up in the database
+   * ({@link #lookUp}) before the answer is "signed out": on a cluster only, for a well-formed
+   * cookie not looked up in vain lately, within the lookups allowed a second. Covers a sign-in on
+   * another node not yet heard of, and a session idle here but active on another node (the idle
+   * timeout holds for the cluster, not per node). Hot path: no I/O.
+   */
+  public boolean worthLookingUp(String token) {
+    if (missed == null) {
+      return false;
+    }
+    String digest = Secrets.digest(token);
+    long now = clock.millis();
+    ActiveSession known = byDigest.get(digest);
+    if (known != null && (known.validAt(now, policy.idle().toMillis()) || known.expired(now))) {
+      return false;
+    }
+    return missed.mayLookUp(token, digest, now);
+  }
+
+  /**
+   * Reads the session behind {@code token} from the database (blocking: off the event loop), takes
+   * it into memory, or the activity other nodes recorded for it, and resolves again. A session the
+   * database does not hold is remembered as missing for a while.
+   */
+  public @Nullable ActiveSession lookUp(String token) {
+    MissedSessions lookups = missed;
+    if (lookups == null) {
+      return resolve(token);
+    }
+    String digest = Secrets.digest(token);
+    Optional<ActiveSession> stored = stored(digest);
+    if (stored.isEmpty()) {
+      lookups.missing(digest);
+      return null;
+    }
+    ActiveSession known = byDigest.putIfAbsent(digest, stored.get());
+    if (known != null) {
+      known.seen(stored.get().lastSeenMillis());
+    }
+    return resolve(token);
+  }
+
+  /**
+   * As {@link #resolve}, for a caller that may block (the portal, OIDC): a cookie memory does not
+   * know is looked up when {@link #worthLookingUp} says so.
+   */
+  public @Nullable ActiveSession current(String token) {
+    ActiveSession session = resolve(token);
+    return session != null || !worthLookingUp(token) ? session : lookUp(token);
   }
 
   /** Ends the session behind a cookie value (logout). */
@@ -220,21 +308,26 @@ public final class Sessions {
   }
 
   /**
-   * Persists activity since the last flush in one unit of work, and deletes expired sessions.
-   * Called periodically in the background and once at shutdown.
+   * Persists activity since the last flush in one unit of work, and deletes sessions that expired
+   * or went idle. Called periodically in the background and once at shutdown.
+   *
+   * <p>Idle is judged by the database, not by memory: on a cluster each node records the activity
+   * it saw, so a session idle here may be busy on another node. Memory only says whether to look:
+   * with nothing touched and nothing idle here, no unit is written at all. The deletion runs on one
+   * node at a time ({@link Tx#runsAlone}); what it deleted is announced to all.
    */
   public void flush() {
     long now = clock.millis();
     long idle = policy.idle().toMillis();
     List<ActiveSession> touched = new ArrayList<>(dirty);
     dirty.removeAll(touched);
-    Set<String> expired = new HashSet<>();
+    List<ActiveSession> stale = new ArrayList<>();
     for (ActiveSession session : byDigest.values()) {
       if (!session.validAt(now, idle)) {
-        expired.add(session.digest());
+        stale.add(session);
       }
     }
-    if (touched.isEmpty() && expired.isEmpty()) {
+    if (touched.isEmpty() && stale.isEmpty()) {
       return;
     }
     try {
@@ -243,13 +336,32 @@ public final class Sessions {
           tx -> {
             for (ActiveSession session : touched) {
               tx.update(
-                  "UPDATE sessions SET last_seen = ? WHERE id_digest = ?",
+                  "UPDATE sessions SET last_seen = ? WHERE id_digest = ? AND last_seen < ?",
                   session.lastSeenMillis(),
-                  session.digest());
+                  session.digest(),
+                  session.lastSeenMillis());
             }
-            deleteIn(tx, expired);
+            if (!stale.isEmpty() && tx.runsAlone("sessions cleanup")) {
+              Set<String> ended =
+                  Set.copyOf(
+                      tx.list(
+                          "DELETE FROM sessions WHERE expires_at <= ? OR last_seen <= ?"
+                              + " RETURNING id_digest",
+                          row -> row.getString(1),
+                          now,
+                          now - idle));
+              if (!ended.isEmpty()) {
+                tx.publish(new SessionEvent.Ended(ended));
+              }
+            }
             return null;
           });
+      // Still here and not ended: active on another node; take its activity.
+      for (ActiveSession session : stale) {
+        if (byDigest.get(session.digest()) == session && !session.expired(now)) {
+          stored(session.digest()).ifPresent(s -> session.seen(s.lastSeenMillis()));
+        }
+      }
     } catch (RuntimeException e) {
       // Not written (disk full, shutting down): keep the activity for the next flush.
       dirty.addAll(touched);

@@ -22,7 +22,7 @@ public final class SignedInUsers {
 
   /** The signed-in user for a session cookie's value (null when there is none), or null. */
   public @Nullable SignedIn of(@Nullable String sessionToken) {
-    ActiveSession session = sessionToken == null ? null : sessions.resolve(sessionToken);
+    ActiveSession session = sessionToken == null ? null : sessions.current(sessionToken);
     Principal principal = session == null ? null : users.get(session.userId());
     return principal == null || principal.disabled() ? null : new SignedIn(session, principal);
   }

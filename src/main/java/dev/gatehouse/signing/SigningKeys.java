@@ -22,6 +22,7 @@ import dev.gatehouse.audit.Actor;
 import dev.gatehouse.audit.Audit;
 import dev.gatehouse.audit.AuditEntry;
 import dev.gatehouse.audit.AuditKind;
+import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.crypto.CpuPool;
 import dev.gatehouse.crypto.EdDsa;
 import dev.gatehouse.crypto.Rs256;
@@ -41,6 +42,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -105,26 +107,44 @@ public final class SigningKeys {
     this.grace = grace;
     this.snapshot = build(List.of(), clock.millis());
     events.subscribe(SigningEvent.class, this::apply);
+    // Another node rotated: read the (sealed) keys again rather than receive them.
+    events.onAnnounced(
+        SigningEvent.TOPIC,
+        ignored -> {
+          load();
+          return List.of();
+        });
+    events.onReload(this::load);
   }
 
   /** Loads the keys, generating one per algorithm on first start; call once before serving. */
   public void start() {
     load();
-    List<String> missing = new ArrayList<>();
-    for (String alg : ALGORITHMS) {
-      if (keys.stream().noneMatch(k -> k.alg().equals(alg))) {
-        missing.add(alg);
-      }
+    if (keys.stream().map(HeldKey::alg).distinct().count() == ALGORITHMS.size()) {
+      return;
     }
-    if (!missing.isEmpty()) {
-      long now = clock.millis();
-      List<HeldKey> fresh = missing.stream().map(alg -> generate(alg, now, now)).toList();
-      writer.write(
-          tx -> {
-            audit.recordIn(
-                tx, rotated(Actor.SYSTEM, fresh, List.of(), "no key yet for " + missing));
-            return insertIn(tx, fresh, List.of());
-          });
+    long now = clock.millis();
+    // Nodes of a cluster starting together on an empty database: one generates, the others wait
+    // for it and find its keys.
+    boolean generated =
+        writer.write(
+            tx -> {
+              tx.waitForJob("first signing keys");
+              Set<String> present =
+                  Set.copyOf(tx.list("SELECT alg FROM signing_keys", row -> row.getString(1)));
+              List<String> missing =
+                  ALGORITHMS.stream().filter(alg -> !present.contains(alg)).toList();
+              if (missing.isEmpty()) {
+                return false;
+              }
+              List<HeldKey> fresh = missing.stream().map(alg -> generate(alg, now, now)).toList();
+              audit.recordIn(
+                  tx, rotated(Actor.SYSTEM, fresh, List.of(), "no key yet for " + missing));
+              insertIn(tx, fresh, List.of());
+              return true;
+            });
+    if (!generated) {
+      load();
     }
   }
 
@@ -263,21 +283,39 @@ public final class SigningKeys {
     snapshot = build(keys, clock.millis());
   }
 
+  /**
+   * Reads every key and unseals it. A key that does not unseal was sealed under another key
+   * encryption key: on a cluster, another node's. Said at start, naming the setting, rather than at
+   * the first token.
+   */
   private void load() {
-    List<HeldKey> loaded =
-        reads.read(
-            q ->
-                q.list(
-                    "SELECT kid, alg, sealed_jwk, created_at, signs_from FROM signing_keys",
-                    row ->
-                        held(
-                            row.getString(1),
-                            row.getString(2),
-                            encryption.open(row.getString(3), row.getString(1)),
-                            row.getLong(4),
-                            row.getLong(5))));
+    List<HeldKey> loaded;
+    try {
+      loaded = readKeys();
+    } catch (IllegalStateException e) {
+      throw new ConfigException(
+          "oidc.key_encryption_key",
+          "the signing keys in the database were sealed with a different key encryption key ("
+              + e.getMessage()
+              + "); every node on one database must be started with the same"
+              + " oidc.key_encryption_key, and a single node with the one it first used");
+    }
     keys = List.copyOf(loaded);
     snapshot = build(keys, clock.millis());
+  }
+
+  private List<HeldKey> readKeys() {
+    return reads.read(
+        q ->
+            q.list(
+                "SELECT kid, alg, sealed_jwk, created_at, signs_from FROM signing_keys",
+                row ->
+                    held(
+                        row.getString(1),
+                        row.getString(2),
+                        encryption.open(row.getString(3), row.getString(1)),
+                        row.getLong(4),
+                        row.getLong(5))));
   }
 
   private static Snapshot build(List<HeldKey> all, long now) {

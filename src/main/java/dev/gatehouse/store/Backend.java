@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What differs between the databases Gatehouse runs on, and nothing else: how the write connection
@@ -32,6 +33,26 @@ sealed interface Backend permits SqliteBackend, PostgresBackend {
 
   /** Called after a batch holding {@code classes} committed, before its callers are released. */
   void committed(Set<DataClass> classes);
+
+  /**
+   * Sends {@code announcements} (tab-separated topic and key, one per line) to every node
+   * listening, inside the open transaction, so that only a commit delivers them. A database of one
+   * node's own has no one to tell.
+   */
+  void announce(Connection writeConnection, List<String> announcements) throws SQLException;
+
+  /**
+   * The query that takes a job's transaction-level lock ({@code (int, int)} keys): without waiting
+   * (answers a boolean) or waiting for the node that holds it; null where one node owns the
+   * database and needs none.
+   */
+  @Nullable String jobLock(boolean wait);
+
+  /**
+   * A working write connection in place of {@code broken}, after a batch found the database
+   * unreachable; {@code broken} itself when it still works or cannot be replaced.
+   */
+  Connection reopen(Connection broken);
 
   /** Called once the writer thread has stopped, before the write connection closes. */
   void closing(Connection writeConnection) throws SQLException;

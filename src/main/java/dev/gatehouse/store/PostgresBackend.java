@@ -3,6 +3,7 @@ package dev.gatehouse.store;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gatehouse.config.Config;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -26,23 +27,32 @@ import org.postgresql.ds.PGSimpleDataSource;
 final class PostgresBackend implements Backend {
   private static final String SYNCHRONOUS_COMMIT_OFF = "SET LOCAL synchronous_commit = off";
 
+  /** Below PostgreSQL's 8000-byte limit on a notification's payload. */
+  private static final int MAX_PAYLOAD = 7_900;
+
   private final String url;
+  private final PGSimpleDataSource source;
   private final Connection writeConnection;
   private final HikariDataSource readPool;
   private final Map<DataClass, SyncMode> modes;
+  private final ClusterListener listener;
 
   private PostgresBackend(
       String url,
+      PGSimpleDataSource source,
       Connection writeConnection,
       HikariDataSource readPool,
-      Map<DataClass, SyncMode> modes) {
+      Map<DataClass, SyncMode> modes,
+      ClusterListener listener) {
     this.url = url;
+    this.source = source;
     this.writeConnection = writeConnection;
     this.readPool = readPool;
     this.modes = modes;
+    this.listener = listener;
   }
 
-  static PostgresBackend open(Config config, String url) throws SQLException {
+  static PostgresBackend open(Config config, String url, StoreMetrics metrics) throws SQLException {
     Config.Database database = config.database();
     Config.Storage storage = config.storage();
     PGSimpleDataSource source = new PGSimpleDataSource();
@@ -55,13 +65,21 @@ final class PostgresBackend implements Backend {
     }
     source.setApplicationName("gatehouse");
     Store.migrate(source, "postgresql", url);
+    ClusterListener listener = new ClusterListener(source, metrics);
     Connection writeConnection = source.getConnection();
     writeConnection.setAutoCommit(true);
     return new PostgresBackend(
         url,
+        source,
         writeConnection,
-        Backend.readPool(source, Math.max(1, database.pgMaxConn() - 1)),
-        SyncMode.of(storage));
+        // The writer and the listener hold one connection each; reads share the rest.
+        Backend.readPool(source, Math.max(1, database.pgMaxConn() - 2)),
+        SyncMode.of(storage),
+        listener);
+  }
+
+  ClusterListener listener() {
+    return listener;
   }
 
   @Override
@@ -94,5 +112,63 @@ final class PostgresBackend implements Backend {
   public void committed(Set<DataClass> classes) {}
 
   @Override
-  public void closing(Connection writeConnection) {}
+  public void announce(Connection writeConnection, List<String> announcements) throws SQLException {
+    if (announcements.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement notify =
+        writeConnection.prepareStatement(
+            "SELECT pg_notify('" + ClusterListener.CHANNEL + "', ?)")) {
+      StringBuilder payload = new StringBuilder();
+      for (String line : announcements) {
+        if (!payload.isEmpty() && payload.length() + 1 + line.length() > MAX_PAYLOAD) {
+          notify(notify, payload);
+        }
+        payload.append(payload.isEmpty() ? "" : "\n").append(line);
+      }
+      notify(notify, payload);
+    }
+  }
+
+  private static void notify(PreparedStatement notify, StringBuilder payload) throws SQLException {
+    notify.setString(1, payload.toString());
+    notify.execute();
+    payload.setLength(0);
+  }
+
+  @Override
+  public String jobLock(boolean wait) {
+    return wait
+        ? "SELECT pg_advisory_xact_lock(?, ?) IS NULL"
+        : "SELECT pg_try_advisory_xact_lock(?, ?)";
+  }
+
+  @Override
+  public Connection reopen(Connection broken) {
+    try {
+      if (broken.isValid(2)) {
+        return broken;
+      }
+    } catch (SQLException e) {
+      // As good as invalid.
+    }
+    try {
+      Connection fresh = source.getConnection();
+      fresh.setAutoCommit(true);
+      try {
+        broken.close();
+      } catch (SQLException e) {
+        // Broken already.
+      }
+      return fresh;
+    } catch (SQLException e) {
+      // Still unreachable: the next batch fails fast and tries again.
+      return broken;
+    }
+  }
+
+  @Override
+  public void closing(Connection writeConnection) {
+    listener.close();
+  }
 }

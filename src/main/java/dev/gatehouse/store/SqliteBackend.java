@@ -175,6 +175,20 @@ final class SqliteBackend implements Backend {
   }
 
   @Override
+  public void announce(Connection writeConnection, List<String> announcements) {}
+
+  @Override
+  public @Nullable String jobLock(boolean wait) {
+    return null;
+  }
+
+  /** A file has no connection to lose: a failed batch (disk full, I/O error) keeps it. */
+  @Override
+  public Connection reopen(Connection broken) {
+    return broken;
+  }
+
+  @Override
   public void closing(Connection writeConnection) {
     syncer.close();
     checkpoint(writeConnection);

@@ -24,12 +24,32 @@ public final class Store implements AutoCloseable {
   private final Reads reads;
   private final StoreMetrics metrics;
   private final String url;
+  private final Backend backend;
 
-  private Store(Writer writer, Reads reads, StoreMetrics metrics, String url) {
+  private Store(Writer writer, Reads reads, StoreMetrics metrics, String url, Backend backend) {
     this.writer = writer;
     this.reads = reads;
     this.metrics = metrics;
     this.url = url;
+    this.backend = backend;
+  }
+
+  /**
+   * Whether other nodes may share this database (PostgreSQL): then memory learns of their changes
+   * from announcements, and a session cookie memory does not know may still exist.
+   */
+  public boolean shared() {
+    return backend instanceof PostgresBackend;
+  }
+
+  /**
+   * Starts applying other nodes' changes to memory through {@code events}; call once every view has
+   * loaded. Nothing to do on a database of one node's own.
+   */
+  public void startListening(Events events) {
+    if (backend instanceof PostgresBackend postgres) {
+      postgres.listener().start(events);
+    }
   }
 
   /**
@@ -46,10 +66,11 @@ public final class Store implements AutoCloseable {
     try {
       Backend backend =
           url.startsWith(POSTGRESQL)
-              ? PostgresBackend.open(config, url)
+              ? PostgresBackend.open(config, url, metrics)
               : SqliteBackend.open(config, url, metrics, ephemeralTables);
       Reads reads = new Reads(backend.readPool(), metrics);
-      return new Store(new Writer(backend, events, metrics), reads, metrics, redacted(url));
+      return new Store(
+          new Writer(backend, events, metrics), reads, metrics, redacted(url), backend);
     } catch (SQLException e) {
       throw new StoreUnavailableException(
           "cannot open the database at " + redacted(url) + ": " + e.getMessage());

@@ -1,8 +1,10 @@
 package dev.gatehouse.store;
 
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -16,6 +18,9 @@ public final class StoreMetrics {
   final LongAdder transactions = new LongAdder();
   final LongAdder syncs = new LongAdder();
   final LongAdder failedUnits = new LongAdder();
+  final LongAdder announcementsHeard = new LongAdder();
+  final LongAdder reloads = new LongAdder();
+  final AtomicBoolean listening = new AtomicBoolean(true);
   private final LongAccumulator largestBatch = new LongAccumulator(Math::max, 0);
   private final Histogram batchSize;
   private final Histogram readWait;
@@ -47,6 +52,22 @@ public final class StoreMetrics {
         .help("Units of work that failed and were rolled back alone")
         .callback(cb -> cb.call(failedUnits.sum()))
         .register(registry);
+    CounterWithCallback.builder()
+        .name("gatehouse_cluster_announcements_total")
+        .help("Changes announced by any node (this one included) that this node re-read")
+        .callback(cb -> cb.call(announcementsHeard.sum()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("gatehouse_cluster_reloads_total")
+        .help("Full reloads of memory after the listening connection was lost and came back")
+        .callback(cb -> cb.call(reloads.sum()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("gatehouse_db_reachable")
+        .help(
+            "1 while the database answers (always 1 on SQLite); 0 while decisions come from memory only")
+        .callback(cb -> cb.call(listening.get() ? 1 : 0))
+        .register(registry);
     batchSize =
         Histogram.builder()
             .name("gatehouse_db_batch_size")
@@ -68,6 +89,19 @@ public final class StoreMetrics {
             .classicOnly()
             .classicUpperBounds(0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5)
             .register(registry);
+  }
+
+  /** Whether the database answers; on PostgreSQL, whether this node is listening to it. */
+  public boolean reachable() {
+    return listening.get();
+  }
+
+  public long reloads() {
+    return reloads.sum();
+  }
+
+  public long announcementsHeard() {
+    return announcementsHeard.sum();
   }
 
   public long readStatements() {

@@ -1,5 +1,6 @@
 package dev.gatehouse.store;
 
+import dev.gatehouse.event.Announcement;
 import dev.gatehouse.event.DomainEvent;
 import dev.gatehouse.event.Events;
 import java.sql.Connection;
@@ -7,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -82,7 +84,7 @@ public final class Writer implements AutoCloseable {
   private static final Pending<Void> STOP = new Pending<>(DataClass.IDENTITY, tx -> null);
 
   private final Backend backend;
-  private final Connection connection;
+  private Connection connection;
   private final Events events;
   private final StoreMetrics metrics;
   private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
@@ -196,6 +198,7 @@ public final class Writer implements AutoCloseable {
       for (Pending<?> pending : batch) {
         runInSavepoint(pending);
       }
+      backend.announce(connection, announcements(batch));
       execute("COMMIT");
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly();
@@ -208,6 +211,9 @@ public final class Writer implements AutoCloseable {
                     String.valueOf(e.getMessage()), new SQLException(e), false, false);
           };
       LOG.log(Level.WARNING, "write batch of " + batch.size() + " failed; nothing was applied", e);
+      if (failure.isUnavailable()) {
+        connection = backend.reopen(connection);
+      }
       for (Pending<?> pending : batch) {
         pending.failure = pending.failure != null ? pending.failure : failure;
         pending.complete();
@@ -237,10 +243,25 @@ public final class Writer implements AutoCloseable {
     }
   }
 
+  /** Every announcement of the units that committed, in order, each once. */
+  private static List<String> announcements(List<Pending<?>> batch) {
+    Set<String> lines = new LinkedHashSet<>();
+    for (Pending<?> pending : batch) {
+      if (pending.tx != null && pending.failure == null) {
+        for (DomainEvent event : pending.tx.events()) {
+          for (Announcement a : event.announcements()) {
+            lines.add(a.topic() + "\t" + a.key());
+          }
+        }
+      }
+    }
+    return List.copyOf(lines);
+  }
+
   private void runInSavepoint(Pending<?> pending) throws SQLException {
     execute("SAVEPOINT unit");
     try {
-      pending.run(new Tx(connection, metrics.writeStatements));
+      pending.run(new Tx(connection, metrics.writeStatements, backend));
     } catch (StoreException e) {
       if (e.isUnavailable()) {
         throw e;

@@ -116,7 +116,7 @@ public final class Grants {
     this.secrets = secrets;
     this.clock = clock;
     this.random = random;
-    this.revocations = new Revocations(events, clock);
+    this.revocations = new Revocations(events, reads, clock);
     this.accessTokens = new AccessTokens(keys, revocations, issuer, clock);
     this.idTokens = new IdTokens(keys, issuer, clock);
   }

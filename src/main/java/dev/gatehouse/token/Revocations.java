@@ -4,6 +4,8 @@ import dev.gatehouse.event.Events;
 import dev.gatehouse.signing.SigningKeys;
 import dev.gatehouse.store.Reads;
 import dev.gatehouse.store.Tx;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +20,7 @@ final class Revocations {
   private final Map<String, UserTokensRevoked> cutoffs = new ConcurrentHashMap<>();
   private final InstantSource clock;
 
-  Revocations(Events events, InstantSource clock) {
+  Revocations(Events events, Reads reads, InstantSource clock) {
     this.clock = clock;
     events.subscribe(
         TokenEvent.class,
@@ -34,6 +36,32 @@ final class Revocations {
           cutoffs.values().removeIf(c -> c.until() <= now);
           cutoffs.put(cutoff.userId(), cutoff);
         });
+    // Revocations are only ever added, so re-reading a row and loading again both add.
+    events.onAnnounced(
+        TokenEvent.TOPIC,
+        id ->
+            reads
+                .read(
+                    q ->
+                        q.list(
+                            "SELECT id, expires_at FROM revocations WHERE id = ?",
+                            row -> Map.entry(row.getString(1), row.getLong(2)),
+                            id))
+                .stream()
+                .map(e -> new TokenEvent(Map.of(e.getKey(), e.getValue())))
+                .toList());
+    events.onAnnounced(
+        UserTokensRevoked.TOPIC,
+        userId ->
+            reads.read(q -> q.list(CUTOFFS + " WHERE user_id = ?", Revocations::cutoff, userId)));
+    events.onReload(() -> load(reads));
+  }
+
+  private static final String CUTOFFS =
+      "SELECT user_id, issued_before, expires_at FROM user_token_cutoffs";
+
+  private static UserTokensRevoked cutoff(ResultSet row) throws SQLException {
+    return new UserTokensRevoked(row.getString(1), row.getLong(2), row.getLong(3));
   }
 
   void load(Reads reads) {
@@ -47,13 +75,7 @@ final class Revocations {
                     now))
         .forEach(e -> until.put(e.getKey(), e.getValue()));
     reads
-        .read(
-            q ->
-                q.list(
-                    "SELECT user_id, issued_before, expires_at FROM user_token_cutoffs"
-                        + " WHERE expires_at > ?",
-                    row -> new UserTokensRevoked(row.getString(1), row.getLong(2), row.getLong(3)),
-                    now))
+        .read(q -> q.list(CUTOFFS + " WHERE expires_at > ?", Revocations::cutoff, now))
         .forEach(c -> cutoffs.put(c.userId(), c));
   }
 

@@ -72,6 +72,23 @@ public final class Groups {
                     "SELECT name FROM groups_ WHERE require_mfa = TRUE", row -> row.getString(1))));
   }
 
+  /** What another node's change to group {@code name} means here. */
+  public List<UserEvent> announced(String name) {
+    return reads
+        .read(
+            q ->
+                q.one(
+                    "SELECT require_mfa FROM groups_ WHERE name = ?",
+                    row -> row.getBoolean(1),
+                    name))
+        .<List<UserEvent>>map(
+            required ->
+                List.of(
+                    new UserEvent.GroupCreated(name),
+                    new UserEvent.SecondFactorRequired(name, required)))
+        .orElseGet(() -> List.of(new UserEvent.GroupDeleted(name)));
+  }
+
   public Group get(String name) {
     return reads.read(
         q ->

@@ -28,13 +28,15 @@ public final class UserDirectory {
   }
 
   /**
-   * Loads every user and the groups that require a second factor; call once at start, before
-   * serving.
+   * Loads every user and the groups that require a second factor, replacing what memory held: at
+   * start, before serving, and when a cluster node reloads.
    */
   public void load(List<User> users, Set<String> secondFactorGroups) {
+    byId.keySet().retainAll(users.stream().map(User::id).toList());
     for (User user : users) {
       byId.put(user.id(), Principal.of(user));
     }
+    this.secondFactorGroups.retainAll(secondFactorGroups);
     this.secondFactorGroups.addAll(secondFactorGroups);
   }
 

@@ -126,6 +126,14 @@ public final class Users {
     return reads.read(q -> load(q, id));
   }
 
+  /** What another node's change to user {@code id} means here: changed, or gone. */
+  public List<UserEvent> announced(String id) {
+    return List.of(
+        find(id)
+            .<UserEvent>map(UserEvent.UserChanged::new)
+            .orElseGet(() -> new UserEvent.UserDeleted(id, "")));
+  }
+
   public Optional<User> findByUsername(String username) {
     return reads.read(
         q ->
