@@ -91,6 +91,8 @@ final class Bootstrap {
     boolean done =
         writer.write(
             tx -> {
+              // Nodes of a new cluster starting together: one bootstraps, the others find it done.
+              tx.waitForJob("bootstrap");
               if (tx.count("SELECT COUNT(*) FROM bootstrap") > 0) {
                 return false;
               }

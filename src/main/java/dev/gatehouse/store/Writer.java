@@ -33,7 +33,12 @@ import org.jspecify.annotations.Nullable;
  *       and gets its own exception; the rest of the batch still commits.
  *   <li>If the commit itself fails, no unit of the batch is applied and every caller gets the
  *       error. A unit that hits an unavailable database (disk full, read-only, I/O error) fails the
- *       whole batch the same way, since SQLite may already have rolled the transaction back.
+ *       whole batch the same way, since SQLite may already have rolled the transaction back. After
+ *       such a batch the next one first checks the connection and, on PostgreSQL, opens a new one
+ *       once the server is back: no restart needed.
+ *   <li>Just before COMMIT, the batch's announcements (what its committed units changed) are sent
+ *       inside the transaction ({@link Backend#announce}), so other nodes hear of a change exactly
+ *       when, and only if, it commits.
  *   <li>The writer issues BEGIN, COMMIT and ROLLBACK itself on a connection the driver keeps in
  *       auto-commit: the driver's own transaction handling runs BEGIN right after COMMIT (so a
  *       failing BEGIN would report a committed batch as failed) and skips it when ROLLBACK fails
@@ -90,6 +95,12 @@ public final class Writer implements AutoCloseable {
   private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean closed;
+
+  /**
+   * Set after a batch found the database unreachable: the next batch first makes sure the
+   * connection works (replacing it when the database is back), so writes come back by themselves.
+   */
+  private boolean suspect;
 
   /** Set by the writer thread just before it drains the queue for the last time. */
   private volatile boolean refusing;
@@ -191,7 +202,10 @@ public final class Writer implements AutoCloseable {
     Set<DataClass> classes = EnumSet.noneOf(DataClass.class);
     batch.forEach(p -> classes.add(p.dataClass));
     try {
-      execute(backend.begin());
+      if (suspect) {
+        connection = backend.reopen(connection);
+      }
+      begin();
       for (String sql : backend.durability(classes)) {
         execute(sql);
       }
@@ -211,15 +225,14 @@ public final class Writer implements AutoCloseable {
                     String.valueOf(e.getMessage()), new SQLException(e), false, false);
           };
       LOG.log(Level.WARNING, "write batch of " + batch.size() + " failed; nothing was applied", e);
-      if (failure.isUnavailable()) {
-        connection = backend.reopen(connection);
-      }
+      suspect = failure.isUnavailable();
       for (Pending<?> pending : batch) {
         pending.failure = pending.failure != null ? pending.failure : failure;
         pending.complete();
       }
       return;
     }
+    suspect = false;
     metrics.batchCommitted(batch.size());
     try {
       backend.committed(classes);
@@ -293,6 +306,22 @@ public final class Writer implements AutoCloseable {
       execute("ROLLBACK");
     } catch (SQLException e) {
       LOG.log(Level.FINE, "rollback after a failed batch", e);
+    }
+  }
+
+  /**
+   * Opens the batch's transaction. A connection the server ended while idle (a restart, a failover)
+   * fails here, before anything ran: then once more on a new connection.
+   */
+  private void begin() throws SQLException {
+    try {
+      execute(backend.begin());
+    } catch (SQLException e) {
+      if (!StoreException.of(e).isUnavailable()) {
+        throw e;
+      }
+      connection = backend.reopen(connection);
+      execute(backend.begin());
     }
   }
 

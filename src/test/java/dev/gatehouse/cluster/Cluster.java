@@ -65,13 +65,13 @@ final class Cluster implements AutoCloseable {
    * ended, as a restart or a failover would. {@link #restore} ends it.
    */
   void cutOff() throws SQLException {
-    try (Connection c = postgres.connect(database.name());
+    try (Connection c = postgres.connect("postgres");
         Statement s = c.createStatement()) {
       s.execute("ALTER DATABASE " + database.name() + " ALLOW_CONNECTIONS false");
       s.execute(
           "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
               + database.name()
-              + "' AND pid <> pg_backend_pid()");
+              + "'");
     }
   }
 
@@ -84,7 +84,7 @@ final class Cluster implements AutoCloseable {
 
   /** Ends the connection each node listens on (as a network failure would), keeping the rest. */
   void dropListeners() throws SQLException {
-    try (Connection c = postgres.connect(database.name());
+    try (Connection c = postgres.connect("postgres");
         Statement s = c.createStatement()) {
       s.execute(
           "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
