@@ -3,6 +3,7 @@ package dev.gatehouse.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -26,13 +28,22 @@ public final class Browser implements AutoCloseable {
       Pattern.compile("<code>([A-Z0-9]{4}-[A-Z0-9]{4})</code>");
   private static final Pattern CSRF_FIELD = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
-  private final TestGatehouse gh;
+  private final @Nullable TestGatehouse gh;
+  private final URI base;
   private final HttpClient http;
   private final Map<String, String> cookies = new LinkedHashMap<>();
   private @Nullable String csrf;
 
   public Browser(TestGatehouse gh) {
     this.gh = gh;
+    this.base = gh.uri("");
+    this.http = HttpClient.newHttpClient();
+  }
+
+  /** A browser of the Gatehouse (or the proxy in front of one) at {@code base}. */
+  public Browser(URI base) {
+    this.gh = null;
+    this.base = base;
     this.http = HttpClient.newHttpClient();
   }
 
@@ -42,6 +53,7 @@ public final class Browser implements AutoCloseable {
    */
   public Browser(TestGatehouse gh, String from) {
     this.gh = gh;
+    this.base = gh.uri("");
     try {
       this.http = HttpClient.newBuilder().localAddress(InetAddress.getByName(from)).build();
     } catch (UnknownHostException e) {
@@ -50,7 +62,7 @@ public final class Browser implements AutoCloseable {
   }
 
   public HttpResponse<String> get(String path) {
-    return send(HttpRequest.newBuilder(gh.uri(path)).GET());
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
 
   /**
@@ -78,7 +90,7 @@ public final class Browser implements AutoCloseable {
                         + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
             .collect(Collectors.joining("&"));
     return send(
-        HttpRequest.newBuilder(gh.uri(path))
+        HttpRequest.newBuilder(URI.create(base + path))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
@@ -104,7 +116,8 @@ public final class Browser implements AutoCloseable {
   /** Pairs a native client for this browser's user; returns the device's id and token. */
   public PairedDevice pairDevice(String name) {
     TestGatehouse.Response paired =
-        gh.send("POST", "/api/devices/pair", "{\"code\":\"" + pairingCode(name) + "\"}", null);
+        Objects.requireNonNull(gh, "pairing needs a TestGatehouse")
+            .send("POST", "/api/devices/pair", "{\"code\":\"" + pairingCode(name) + "\"}", null);
     if (paired.status() != 201) {
       throw new IllegalStateException("pairing failed: " + paired.body());
     }

@@ -77,7 +77,7 @@ public final class Postgres {
   private final Path dir;
   private final FileChannel inUse;
   private final List<String> runAs;
-  private final Process server;
+  private volatile Process server;
   private final int port;
   private final String superuserPassword;
   private final String password;
@@ -152,6 +152,24 @@ public final class Postgres {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * Restarts the server as an operator would (fast shutdown: open sessions are ended; then started
+   * again on the same port and data), for tests of what clients do meanwhile. Returns once it
+   * accepts connections again; {@code down} is how long it stays stopped.
+   */
+  public synchronized void restart(Duration down) throws IOException, SQLException {
+    stop(server);
+    try {
+      Thread.sleep(down);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while PostgreSQL was down", e);
+    }
+    Process restarted = launch(runAs, binaries, dir, dir.resolve("sockets"), port);
+    awaitReady(restarted, port, superuserPassword, dir);
+    server = restarted;
   }
 
   /** The postmaster, whose children are the server's other processes. */

@@ -115,7 +115,7 @@ public final class RealProxy implements AutoCloseable {
       Path binary, Path dir, int port, Wiring wiring, boolean keepAlive) {
     // Run as root, nginx's workers would switch to nobody, who may not enter the test's private
     // temp directory; keep them as the current user, as they are for anyone else.
-    String user = "root".equals(System.getProperty("user.name")) ? "user root;" : "";
+    String user = nginxUser();
     String gatehouse =
         keepAlive ? "http://gatehouse" : "http://127.0.0.1:" + wiring.gatehousePort();
     String http11 =
@@ -227,6 +227,24 @@ public final class RealProxy implements AutoCloseable {
                 wiring.portalHost(),
                 gatehouse,
                 http11);
+    return nginx(binary, dir, port, conf);
+  }
+
+  /**
+   * nginx with the whole configuration {@code conf} (it must listen on {@code port}, keep its pid
+   * and temp files relative to its prefix, and run as {@link #nginxUser()}), for tests that wire it
+   * their own way (several Gatehouse nodes behind one upstream).
+   */
+  public static RealProxy nginx(Path dir, int port, String conf) {
+    return nginx(Kind.NGINX.installed(), dir, port, conf);
+  }
+
+  /** The {@code user} directive nginx needs here: as root, its workers stay root (see above). */
+  public static String nginxUser() {
+    return "root".equals(System.getProperty("user.name")) ? "user root;" : "";
+  }
+
+  private static RealProxy nginx(Path binary, Path dir, int port, String conf) {
     try {
       Path prefix = Files.createDirectories(dir.resolve("nginx"));
       Files.createDirectories(prefix.resolve("tmp"));
