@@ -9,6 +9,13 @@ package dev.gatehouse.mfa;
  * @param backupState whether the credential is backed up now
  * @param cloneWarning both counters are non-zero and this one did not grow: a sign, not proof, that
  *     the private key exists twice; the assertion is still valid, the caller audits it
+ * @param challenge the spent challenge's nonce (base64url), for the caller to record as spent where
+ *     every node sees it, with {@code challengeExpiresAt} (epoch seconds)
  */
 public record Asserted(
-    long signCount, boolean userVerified, boolean backupState, boolean cloneWarning) {}
+    long signCount,
+    boolean userVerified,
+    boolean backupState,
+    boolean cloneWarning,
+    String challenge,
+    long challengeExpiresAt) {}

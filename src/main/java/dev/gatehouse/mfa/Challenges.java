@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.function.Supplier;
 
@@ -24,10 +25,11 @@ import java.util.function.Supplier;
  * bounded cache until it expires, with an atomic put, so that of two concurrent uses of the same
  * signed response exactly one wins. It is spent only after the response verified, so a bad attempt
  * does not burn a challenge that a good one could still use. Another node of a cluster does not see
- * this node's spent set: a replay within the lifetime to a different node is not caught here (the
- * callers' sessions and the user-verification they require are what bound that). The cache holds at
- * most {@link #MAX_SPENT} challenges; past that the least recent go first, which would reopen them
- * for replay only after as many other successful ceremonies within one lifetime.
+ * this node's spent set: the caller also records the nonce in the database in the unit that signs
+ * the user in ({@code Factors}), which is what makes a sign-in's answer single-use cluster-wide;
+ * this cache turns a replay away here without a write. The cache holds at most {@link #MAX_SPENT}
+ * challenges; past that the least recent go first, which would reopen them for replay only after as
+ * many other successful ceremonies within one lifetime.
  */
 final class Challenges {
   static final int NONCE = 16;
@@ -123,6 +125,16 @@ final class Challenges {
     if (spent.asMap().putIfAbsent(B64.encodeToString(challenge), expiry) != null) {
       throw WebAuthn.invalid(WebAuthn.USED);
     }
+  }
+
+  /** The nonce of a checked challenge, base64url: what names it once spent. */
+  static String nonce(byte[] challenge) {
+    return B64.encodeToString(Arrays.copyOf(challenge, NONCE));
+  }
+
+  /** The expiry of a checked challenge, epoch seconds. */
+  static long expiry(byte[] challenge) {
+    return ByteBuffer.wrap(challenge, NONCE, Long.BYTES).getLong();
   }
 
   private byte[] mac(Purpose purpose, String userId, byte[] nonce, long expiry) {

@@ -420,6 +420,16 @@ public final class Factors {
     long now = clock.millis();
     writer.write(
         tx -> {
+          // Spent for every node: another node may have accepted this very answer already.
+          tx.update("DELETE FROM spent_challenges WHERE expires_at < ?", now / 1000);
+          if (tx.update(
+                  "INSERT INTO spent_challenges (nonce, expires_at) VALUES (?, ?)"
+                      + " ON CONFLICT (nonce) DO NOTHING",
+                  asserted.challenge(),
+                  asserted.challengeExpiresAt())
+              == 0) {
+            throw new Failure.Invalid("credential", WebAuthn.USED);
+          }
           tx.update(
               "UPDATE webauthn_credentials SET sign_count = ?, backup_state = ?, last_used_at = ?"
                   + " WHERE id = ?",

@@ -354,7 +354,12 @@ public final class WebAuthn {
     long count = authenticatorData.getSignCount();
     boolean cloneWarning = count != 0 && stored.signCount() != 0 && count <= stored.signCount();
     return new Asserted(
-        count, authenticatorData.isFlagUV(), authenticatorData.isFlagBS(), cloneWarning);
+        count,
+        authenticatorData.isFlagUV(),
+        authenticatorData.isFlagBS(),
+        cloneWarning,
+        Challenges.nonce(challenge),
+        Challenges.expiry(challenge));
   }
 
   private RegistrationData parseRegistration(String responseJson) {

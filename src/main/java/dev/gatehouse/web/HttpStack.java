@@ -20,12 +20,14 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -74,10 +76,14 @@ public final class HttpStack implements AutoCloseable {
                   () ->
                       String.format(
                           "event loop %s blocked for %d ms (limit %d ms): a blocking call runs on"
-                              + " it",
+                              + " it, now at:%s",
                           event.thread().getName(),
                           TimeUnit.NANOSECONDS.toMillis(event.duration()),
-                          TimeUnit.NANOSECONDS.toMillis(event.warningExceptionTime())));
+                          TimeUnit.NANOSECONDS.toMillis(event.warningExceptionTime()),
+                          Arrays.stream(event.thread().getStackTrace())
+                              .limit(12)
+                              .map(frame -> "\n\tat " + frame)
+                              .collect(Collectors.joining())));
             });
   }
 

@@ -3,6 +3,7 @@ package dev.gatehouse.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.testing.Browser;
+import dev.gatehouse.testing.Cluster;
 import dev.gatehouse.testing.Proxy;
 import dev.gatehouse.testing.TestGatehouse;
 import java.nio.file.Path;

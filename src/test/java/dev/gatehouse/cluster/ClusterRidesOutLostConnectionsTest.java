@@ -4,6 +4,7 @@ import static dev.gatehouse.cluster.ClusterNodesStayInStepTest.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.testing.Browser;
+import dev.gatehouse.testing.Cluster;
 import dev.gatehouse.testing.Proxy;
 import dev.gatehouse.testing.TestGatehouse;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.testing.Cluster;
 import dev.gatehouse.testing.TestGatehouse;
 import java.nio.file.Path;
 import java.security.SecureRandom;

@@ -3,6 +3,7 @@ package dev.gatehouse.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.testing.Browser;
+import dev.gatehouse.testing.Cluster;
 import dev.gatehouse.testing.RealProxy;
 import dev.gatehouse.testing.TestGatehouse;
 import java.io.IOException;
@@ -137,7 +138,7 @@ class ThreeNodesBehindNginxTest {
                   }
                 });
         Thread.sleep(300);
-        cluster.postgres.restart(Duration.ofSeconds(1));
+        cluster.postgres().restart(Duration.ofSeconds(1));
         ClusterNodesStayInStepTest.eventually(
             () -> createGroup(front, "after-restart-" + System.nanoTime()) == 201);
         Thread.sleep(300);
@@ -266,7 +267,7 @@ class ThreeNodesBehindNginxTest {
 
   private static Set<String> groupsIn(Cluster cluster) throws Exception {
     Set<String> names = new HashSet<>();
-    try (Connection c = cluster.postgres.connect(cluster.database.name());
+    try (Connection c = cluster.postgres().connect(cluster.database().name());
         Statement s = c.createStatement();
         ResultSet rows = s.executeQuery("SELECT name FROM groups_")) {
       while (rows.next()) {

@@ -1,7 +1,5 @@
-package dev.gatehouse.cluster;
+package dev.gatehouse.testing;
 
-import dev.gatehouse.testing.Postgres;
-import dev.gatehouse.testing.TestGatehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -19,22 +17,30 @@ import java.util.Map;
  * with its own data directory and ports: a cluster as far as the database and the nodes can tell.
  * Closing closes every node still running.
  */
-final class Cluster implements AutoCloseable {
-  final Postgres postgres = Postgres.shared();
-  final Postgres.Database database = postgres.createDatabase();
-  final String kek;
+public final class Cluster implements AutoCloseable {
+  private final Postgres postgres = Postgres.shared();
+  private final Postgres.Database database = postgres.createDatabase();
+  private final String kek;
   private final Path dir;
   private final List<TestGatehouse> nodes = new ArrayList<>();
 
-  Cluster(Path dir) {
+  public Cluster(Path dir) {
     this.dir = dir;
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     this.kek = Base64.getEncoder().encodeToString(key);
   }
 
+  public Postgres postgres() {
+    return postgres;
+  }
+
+  public Postgres.Database database() {
+    return database;
+  }
+
   /** The settings a node of this cluster starts with, plus {@code overrides}. */
-  Map<String, String> env(Map<String, String> overrides) {
+  public Map<String, String> env(Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>();
     env.put("GATEHOUSE_DATABASE_URL", database.jdbcUrl());
     env.put("GATEHOUSE_DATABASE_USER", postgres.user());
@@ -45,7 +51,7 @@ final class Cluster implements AutoCloseable {
     return env;
   }
 
-  TestGatehouse start(Map<String, String> overrides) {
+  public TestGatehouse start(Map<String, String> overrides) {
     try {
       TestGatehouse node =
           TestGatehouse.start(Files.createTempDirectory(dir, "node"), env(overrides));
@@ -56,7 +62,7 @@ final class Cluster implements AutoCloseable {
     }
   }
 
-  TestGatehouse start() {
+  public TestGatehouse start() {
     return start(Map.of());
   }
 
@@ -64,7 +70,7 @@ final class Cluster implements AutoCloseable {
    * An outage of the database for these nodes: it takes no new connection and every open one is
    * ended, as a restart or a failover would. {@link #restore} ends it.
    */
-  void cutOff() throws SQLException {
+  public void cutOff() throws SQLException {
     try (Connection c = postgres.connect("postgres");
         Statement s = c.createStatement()) {
       s.execute("ALTER DATABASE " + database.name() + " ALLOW_CONNECTIONS false");
@@ -75,7 +81,7 @@ final class Cluster implements AutoCloseable {
     }
   }
 
-  void restore() throws SQLException {
+  public void restore() throws SQLException {
     try (Connection c = postgres.connect("postgres");
         Statement s = c.createStatement()) {
       s.execute("ALTER DATABASE " + database.name() + " ALLOW_CONNECTIONS true");
@@ -83,7 +89,7 @@ final class Cluster implements AutoCloseable {
   }
 
   /** Ends the connection each node listens on (as a network failure would), keeping the rest. */
-  void dropListeners() throws SQLException {
+  public void dropListeners() throws SQLException {
     try (Connection c = postgres.connect("postgres");
         Statement s = c.createStatement()) {
       s.execute(
