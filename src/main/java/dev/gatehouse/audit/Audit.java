@@ -250,12 +250,16 @@ public final class Audit {
       deleted =
           writer.write(
               DataClass.AUDIT,
+              // On a cluster one node purges at a time; a batch another node is purging counts as
+              // none here, and this node tries again in an hour.
               tx ->
-                  tx.update(
-                      "DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events"
-                          + " WHERE time < ? ORDER BY id LIMIT ?)",
-                      cutoff,
-                      PURGE_BATCH));
+                  tx.runsAlone("audit purge")
+                      ? tx.update(
+                          "DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events"
+                              + " WHERE time < ? ORDER BY id LIMIT ?)",
+                          cutoff,
+                          PURGE_BATCH)
+                      : 0);
       total += deleted;
     } while (deleted == PURGE_BATCH);
     return total;
