@@ -30,11 +30,11 @@ import dev.gatehouse.mfa.RelyingParty;
 import dev.gatehouse.mfa.WebAuthn;
 import dev.gatehouse.net.ClientAddresses;
 import dev.gatehouse.oidc.OidcRoutes;
-import dev.gatehouse.session.MissedSessions;
 import dev.gatehouse.session.SessionPolicy;
 import dev.gatehouse.session.Sessions;
 import dev.gatehouse.signing.KeyEncryption;
 import dev.gatehouse.signing.SigningKeys;
+import dev.gatehouse.store.MissedLookups;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.throttle.Throttles;
 import dev.gatehouse.token.Grants;
@@ -165,21 +165,19 @@ public final class Gatehouse implements AutoCloseable {
               Duration.ofSeconds(sessionConfig.idleTimeoutSeconds()),
               Duration.ofSeconds(sessionConfig.lifetimeSeconds()),
               Duration.ofMillis(sessionConfig.activityFlushMs()));
+      // On a shared database, credentials made on another node and not heard of yet are looked
+      // up, within one budget for the node.
+      MissedLookups missed =
+          store.shared()
+              ? new MissedLookups(
+                  sessionConfig.missLookupsPerSecond(),
+                  Duration.ofMillis(sessionConfig.missCacheMs()))
+              : null;
       Sessions sessions =
           new Sessions(
-              store.writer(),
-              store.reads(),
-              secrets,
-              clock,
-              sessionPolicy,
-              events,
-              store.shared()
-                  ? new MissedSessions(
-                      sessionConfig.missLookupsPerSecond(),
-                      Duration.ofMillis(sessionConfig.missCacheMs()))
-                  : null);
+              store.writer(), store.reads(), secrets, clock, sessionPolicy, events, missed);
       sessions.load();
-      Devices devices = new Devices(store.writer(), store.reads(), clock, random, events);
+      Devices devices = new Devices(store.writer(), store.reads(), clock, random, events, missed);
       devices.load();
       ClientDirectory clientDirectory = new ClientDirectory(events);
       clientDirectory.load(clients.all());

@@ -4,6 +4,7 @@ import dev.gatehouse.crypto.Secrets;
 import dev.gatehouse.event.Events;
 import dev.gatehouse.failure.Failure;
 import dev.gatehouse.store.DataClass;
+import dev.gatehouse.store.MissedLookups;
 import dev.gatehouse.store.Reads;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Writer;
@@ -42,24 +43,36 @@ public final class Devices {
   private final Reads reads;
   private final InstantSource clock;
   private final Supplier<SecureRandom> random;
+  private final @Nullable MissedLookups missed;
   private final Map<String, Device> byDigest = new ConcurrentHashMap<>();
   private final Map<String, Long> seen = new ConcurrentHashMap<>();
 
+  /**
+   * @param missed which unknown device tokens may be looked up in the database, on a database other
+   *     nodes write to (a pairing there not heard of yet); null on one node
+   */
   public Devices(
       Writer writer,
       Reads reads,
       InstantSource clock,
       Supplier<SecureRandom> random,
-      Events events) {
+      Events events,
+      @Nullable MissedLookups missed) {
     this.writer = writer;
     this.reads = reads;
     this.clock = clock;
     this.random = random;
+    this.missed = missed;
     events.subscribe(
         DeviceEvent.class,
         event -> {
           switch (event) {
-            case DeviceEvent.Paired paired -> byDigest.put(paired.tokenDigest(), paired.device());
+            case DeviceEvent.Paired paired -> {
+              byDigest.put(paired.tokenDigest(), paired.device());
+              if (missed != null) {
+                missed.found(paired.tokenDigest());
+              }
+            }
             case DeviceEvent.Revoked revoked ->
                 byDigest.values().removeIf(d -> d.id().equals(revoked.deviceId()));
           }
@@ -192,6 +205,31 @@ public final class Devices {
       seen.put(device.id(), clock.millis());
     }
     return device;
+  }
+
+  /**
+   * Whether a token {@link #resolve} did not know should be looked up in the database ({@link
+   * #lookUp}): on a cluster only, well-formed, not looked up in vain lately, within the lookups
+   * allowed a second. Hot path: no I/O.
+   */
+  public boolean worthLookingUp(String token) {
+    return missed != null
+        && token.startsWith("gh_dt_")
+        && missed.mayLookUp(token, Secrets.digest(token), clock.millis());
+  }
+
+  /** Reads the device behind {@code token} from the database (blocking) into memory. */
+  public void lookUp(String token) {
+    String digest = Secrets.digest(token);
+    List<Map.Entry<String, Device>> rows =
+        reads.read(q -> q.list(DEVICES + " WHERE token_digest = ?", Devices::row, digest));
+    if (rows.isEmpty()) {
+      if (missed != null) {
+        missed.missing(digest);
+      }
+      return;
+    }
+    byDigest.putIfAbsent(digest, rows.getFirst().getValue());
   }
 
   /** {@code userId}'s devices, most recently seen first. */

@@ -46,19 +46,24 @@ final class DecisionEngine {
   }
 
   /**
-   * The session cookie among {@code credentials} that memory does not know but the database may (a
-   * sign-in on another node, not heard of yet), when it is worth one lookup; else null.
+   * What to read from the database before deciding, when {@code credentials} carry a session cookie
+   * or device token memory does not know but the database may (a sign-in or pairing on another
+   * node, not heard of yet) and a lookup is worth it; else null. Hot path: no I/O; the returned
+   * task blocks and must run off the event loop.
    */
-  @Nullable String sessionToLookUp(Credentials credentials) {
-    String token = credentials.session();
-    return token != null && sessions.resolve(token) == null && sessions.worthLookingUp(token)
-        ? token
-        : null;
-  }
-
-  /** Looks {@code token} up in the database (blocking): see {@link Sessions#lookUp}. */
-  void lookUp(String token) {
-    sessions.lookUp(token);
+  @Nullable Runnable lookupFor(Credentials credentials) {
+    String session = credentials.session();
+    if (session != null && sessions.resolve(session) == null && sessions.worthLookingUp(session)) {
+      return () -> sessions.lookUp(session);
+    }
+    String device = credentials.device() != null ? credentials.device() : credentials.bearer();
+    if (session == null
+        && device != null
+        && devices.resolve(device) == null
+        && devices.worthLookingUp(device)) {
+      return () -> devices.lookUp(device);
+    }
+    return null;
   }
 
   Decision decide(Target target, Credentials credentials) {

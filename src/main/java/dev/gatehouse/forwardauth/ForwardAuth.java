@@ -27,16 +27,11 @@ final class ForwardAuth {
   }
 
   /**
-   * The session cookie of this request to look up in the database before deciding, or null: see
-   * {@link DecisionEngine#sessionToLookUp}. Hot path: no I/O.
+   * What to read from the database before deciding this request, or null: see {@link
+   * DecisionEngine#lookupFor}. Hot path: no I/O.
    */
-  @Nullable String sessionToLookUp(RequestHeaders headers) {
-    return engine.sessionToLookUp(credentials(headers));
-  }
-
-  /** Looks a session up in the database: blocking, never on the event loop. */
-  void lookUp(String token) {
-    engine.lookUp(token);
+  @Nullable Runnable lookupFor(RequestHeaders headers) {
+    return engine.lookupFor(credentials(headers));
   }
 
   /** {@code GET /api/authz/forward-auth}: Traefik and Caddy. */

@@ -56,15 +56,15 @@ public final class ForwardAuthRoutes {
   }
 
   /**
-   * Decides on the loop; only a session cookie worth looking up (on a cluster, a sign-in on another
-   * node not yet heard of, a bounded number a second) sends the request through a virtual thread
-   * for one read first, then back to the loop to decide.
+   * Decides on the loop; only a credential worth looking up (on a cluster, a sign-in or pairing on
+   * another node not yet heard of, a bounded number a second) sends the request through a virtual
+   * thread for one read first, then back to the loop to decide.
    */
   private void carry(HttpServerRequest request, Function<RequestHeaders, Answer> protocol) {
     MultiMap headers = request.headers();
     RequestHeaders read = header -> headers.get(NAMES[header.ordinal()]);
-    String unknown = forwardAuth.sessionToLookUp(read);
-    if (unknown == null) {
+    Runnable lookup = forwardAuth.lookupFor(read);
+    if (lookup == null) {
       answer(request, protocol.apply(read));
       return;
     }
@@ -74,7 +74,7 @@ public final class ForwardAuthRoutes {
         .start(
             () -> {
               try {
-                forwardAuth.lookUp(unknown);
+                lookup.run();
               } catch (RuntimeException e) {
                 // The database is unreachable: memory's answer (signed out) stands.
                 LOG.log(Level.FINE, "session lookup failed", e);

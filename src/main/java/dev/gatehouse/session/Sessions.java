@@ -3,6 +3,7 @@ package dev.gatehouse.session;
 import dev.gatehouse.crypto.Secrets;
 import dev.gatehouse.event.Events;
 import dev.gatehouse.store.DataClass;
+import dev.gatehouse.store.MissedLookups;
 import dev.gatehouse.store.Reads;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Writer;
@@ -36,7 +37,7 @@ public final class Sessions {
   private final Map<String, ActiveSession> byDigest = new ConcurrentHashMap<>();
   private final Set<ActiveSession> dirty = ConcurrentHashMap.newKeySet();
   private final Map<String, String> shared = new ConcurrentHashMap<>();
-  private final @Nullable MissedSessions missed;
+  private final @Nullable MissedLookups missed;
 
   /**
    * @param missed which unknown cookies may be looked up in the database, on a database other nodes
@@ -49,7 +50,7 @@ public final class Sessions {
       InstantSource clock,
       SessionPolicy policy,
       Events events,
-      @Nullable MissedSessions missed) {
+      @Nullable MissedLookups missed) {
     this.writer = writer;
     this.reads = reads;
     this.secrets = secrets;
@@ -211,7 +212,7 @@ public final class Sessions {
    * database does not hold is remembered as missing for a while.
    */
   public @Nullable ActiveSession lookUp(String token) {
-    MissedSessions lookups = missed;
+    MissedLookups lookups = missed;
     if (lookups == null) {
       return resolve(token);
     }

@@ -53,6 +53,29 @@ class ClusterNodesStayInStepTest {
   }
 
   @Test
+  void aDevicePairedOnOneNodeIsHonouredByTheOthersNextDecision() {
+    try (Cluster cluster = new Cluster(dir)) {
+      TestGatehouse a = cluster.start();
+      TestGatehouse b = cluster.start();
+      a.createUser("alice", "alice-password", "staff");
+      a.createApp(
+          """
+          {"name":"wiki","hosts":["wiki.example.test"],"rules":[
+            {"path":"/","policy":"groups","groups":["staff"]}]}""");
+      try (Browser alice = new Browser(a);
+          Proxy viaB = new Proxy(b)) {
+        alice.login("alice", "alice-password");
+        for (int i = 0; i < 10; i++) {
+          String token = alice.pairDevice("laptop " + i).token();
+          assertThat(viaB.forwardAuth("GET", WIKI, "Authorization", "Bearer " + token).statusCode())
+              .as("device %d on B", i)
+              .isEqualTo(200);
+        }
+      }
+    }
+  }
+
+  @Test
   void disablingOrRevokingOnOneNodeReachesEveryOther() {
     try (Cluster cluster = new Cluster(dir)) {
       TestGatehouse a = cluster.start();

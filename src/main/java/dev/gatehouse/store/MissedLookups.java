@@ -1,4 +1,4 @@
-package dev.gatehouse.session;
+package dev.gatehouse.store;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -7,21 +7,22 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
- * Which session cookies this node does not know may be looked up in the database: on a cluster, a
- * sign-in on another node reaches this one by announcement a few milliseconds later, and the very
- * next request may come first. Only a well-formed cookie is looked up, once (a miss is remembered
- * for {@code missFor}), and at most {@code perSecond} lookups a second: a flood of junk cookies
- * costs a bounded number of statements, whatever its size. Hot path: no I/O.
+ * Which credentials this node does not know may be looked up in the database: on a cluster, a
+ * sign-in or a device pairing on another node reaches this one by announcement a few milliseconds
+ * later, and the very next request may come first. Only a well-formed secret is looked up, once (a
+ * miss is remembered for {@code missFor}), and at most {@code perSecond} lookups a second for all
+ * kinds together: a flood of junk cookies or tokens costs a bounded number of statements, whatever
+ * its size. Hot path: no I/O.
  */
-public final class MissedSessions {
-  /** What {@code Secrets.generate("")} makes: 32 random bytes, base64url without padding. */
-  private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9_-]{43}");
+public final class MissedLookups {
+  /** What {@code Secrets.generate(prefix)} makes: 32 random bytes, base64url, after the prefix. */
+  private static final Pattern WELL_FORMED = Pattern.compile("(gh_[a-z]{2}_)?[A-Za-z0-9_-]{43}");
 
   private final Cache<String, Boolean> missing;
   private final int perSecond;
   private final AtomicLong window = new AtomicLong();
 
-  public MissedSessions(int perSecond, Duration missFor) {
+  public MissedLookups(int perSecond, Duration missFor) {
     this.perSecond = perSecond;
     this.missing = Caffeine.newBuilder().expireAfterWrite(missFor).maximumSize(100_000).build();
   }
@@ -29,7 +30,7 @@ public final class MissedSessions {
   /**
    * Whether {@code token} (with {@code digest}) may be looked up now; takes one of the second's.
    */
-  boolean mayLookUp(String token, String digest, long now) {
+  public boolean mayLookUp(String token, String digest, long now) {
     if (perSecond <= 0
         || !WELL_FORMED.matcher(token).matches()
         || missing.getIfPresent(digest) != null) {
@@ -50,13 +51,13 @@ public final class MissedSessions {
     }
   }
 
-  /** The database had no live session for {@code digest}: don't ask again for a while. */
-  void missing(String digest) {
+  /** The database had nothing live for {@code digest}: don't ask again for a while. */
+  public void missing(String digest) {
     missing.put(digest, Boolean.TRUE);
   }
 
-  /** A session for {@code digest} now exists (started here or heard of). */
-  void found(String digest) {
+  /** Something for {@code digest} now exists (made here or heard of). */
+  public void found(String digest) {
     missing.invalidate(digest);
   }
 }
