@@ -80,6 +80,15 @@ pg_createdb() {
   echo "jdbc:postgresql://127.0.0.1:$PG_PORT/$1"
 }
 
+# pg_cpu_ticks: the CPU time (user + system, clock ticks) of the server's processes so far: the
+# postmaster and its children now alive (a child that exited meanwhile is not counted).
+pg_cpu_ticks() {
+  local postmaster
+  postmaster=$(head -1 "$PG_DIR/data/postmaster.pid")
+  for pid in "$postmaster" $(pgrep -P "$postmaster"); do cat "/proc/$pid/stat" 2>/dev/null || true; done |
+    awk '{t += $14 + $15} END {print t + 0}'
+}
+
 pg_stop() {
   [ -n "$PG_DIR" ] || return 0
   if [ -f "$PG_DIR/data/postmaster.pid" ]; then
