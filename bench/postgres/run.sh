@@ -5,7 +5,7 @@
 # synchronous_commit on; the output's first lines say which settings it runs with) and deletes it
 # on exit. Everything listens on 127.0.0.1 only. Installs nothing.
 #
-#   bench/postgres/run.sh                  both parts, about 4 minutes
+#   bench/postgres/run.sh                  both parts: about 4 minutes on a busy 2-core machine
 #   bench/postgres/run.sh writes           (a) only
 #   bench/postgres/run.sh forwardauth      (b) only
 #
@@ -43,7 +43,7 @@
 # The machine may be shared: absolute figures move between runs, ratios within a run much less.
 #
 # Knobs (environment): SECONDS_PER_CELL=3 WRITERS="1 16 64" PG_MODES="sync_per_write immediate
-#   immediate_async" SQLITE_MODES="sync_per_write immediate" | USERS=50 APPS=20 CONNS=64
+#   immediate_async" SQLITE_MODES="sync_per_write immediate" | USERS=16 APPS=20 CONNS=64
 #   DURATION=8s WARMUP=10s ROUNDS=3 THREADS=2 | BENCH_DIR=/var/tmp (not tmpfs: syncs must cost) KEEP=1
 source "$(dirname "$0")/../lib/common.sh"
 source "$BENCH_LIB/postgres.sh"
@@ -52,7 +52,7 @@ PARTS=${*:-writes forwardauth}
 SECONDS_PER_CELL=${SECONDS_PER_CELL:-3} WRITERS=${WRITERS:-1 16 64}
 PG_MODES=${PG_MODES:-sync_per_write immediate immediate_async}
 SQLITE_MODES=${SQLITE_MODES:-sync_per_write immediate}
-USERS=${USERS:-50} APPS=${APPS:-20} CONNS=${CONNS:-64} DURATION=${DURATION:-8s}
+USERS=${USERS:-16} APPS=${APPS:-20} CONNS=${CONNS:-64} DURATION=${DURATION:-8s}
 WARMUP=${WARMUP:-10s} ROUNDS=${ROUNDS:-3} THREADS=${THREADS:-2}
 for part in $PARTS; do
   case $part in
@@ -148,7 +148,7 @@ forwardauth() {
   seq 1 "$APPS" | sed 's/.*/app-&.bench.test/' >"$TMP/hosts"
   export BENCH_HOSTS="$TMP/hosts"
   declare -A URL PID COOKIES
-  local node port fport db got
+  local node port fport db got t0
   for node in sqlite postgres; do
     port=$(free_port) fport=$(free_port)
     db=""
@@ -160,6 +160,7 @@ forwardauth() {
     PID[gh:$node]=$GH_PID
     URL[gh:$node]="http://127.0.0.1:$fport/api/authz/forward-auth"
     COOKIES[gh:$node]="$TMP/$node.cookies"
+    t0=$(now_ms)
     seed "$port" >"${COOKIES[gh:$node]}"
     got=$(grep -c . "${COOKIES[gh:$node]}" || true)
     [ "$got" -eq "$USERS" ] || { echo "$node: only $got of $USERS sign-ins worked" >&2; exit 1; }
@@ -167,7 +168,8 @@ forwardauth() {
       -H 'X-Forwarded-Method: GET' -H 'X-Forwarded-Proto: https' -H 'X-Forwarded-Host: app-1.bench.test' \
       -H 'X-Forwarded-Uri: /' "${URL[gh:$node]}")
     [ "$status" = 200 ] || { echo "$node: forward-auth answered $status, not 200" >&2; exit 1; }
-    echo "gatehouse on $node: pid $GH_PID, ready in ${GH_READY_MS} ms, $got sessions, RSS $(rss_kb "$GH_PID" VmRSS) KiB"
+    echo "gatehouse on $node: pid $GH_PID, ready in ${GH_READY_MS} ms, seeded and $got signed in in" \
+      "$(($(now_ms) - t0)) ms, RSS $(rss_kb "$GH_PID" VmRSS) KiB"
   done
   nginx_start "$TMP/nginx"
   PIDS+=("$NGINX_PID")
@@ -226,4 +228,8 @@ forwardauth() {
     "(decisions read memory; what it does is the batched session activity writes)"
 }
 
-for part in $PARTS; do "$part"; done
+for part in $PARTS; do
+  t0=$(now_ms)
+  "$part"
+  echo "($part: $((($(now_ms) - t0) / 1000)) s)"
+done
