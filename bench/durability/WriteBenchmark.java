@@ -25,12 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
 /**
- * Acknowledged identity writes per second and p99 write latency for one sync mode at each of the
- * concurrencies asked for, one after the other, on SQLite in {@code dataDir} (on whatever disk
- * that is), or on the PostgreSQL database that {@code GATEHOUSE_DATABASE_URL} (with {@code _USER}
- * and {@code _PASSWORD}) names.
- * Run by bench/durability/run.sh, one JVM per cell, so strace can count the syncs of each cell
- * alone, and by bench/postgres/run.sh, one JVM per mode (JVM starts are most of a short cell).
+ * Acknowledged identity writes per second and p99 write latency for one sync mode at one
+ * concurrency, on SQLite in {@code dataDir} (on whatever disk that is), or on the PostgreSQL
+ * database that {@code GATEHOUSE_DATABASE_URL} (with {@code _USER} and {@code _PASSWORD}) names.
+ * Run by bench/durability/run.sh and bench/postgres/run.sh, one JVM per cell, so strace can count
+ * the syncs of each cell alone.
  *
  * <p>Each write is one unit: a user row and three membership rows, in Gatehouse's own schema
  * (migrated by opening the store). Modes are the store's log_sync values, plus {@code
@@ -39,8 +38,8 @@ import java.util.function.IntFunction;
  * lock anyway); on PostgreSQL through one connection per writer thread, each unit a transaction
  * committed as the server is configured (synchronous_commit=on: a WAL flush per commit).
  *
- * <p>Arguments: {@code dataDir mode measureSeconds writers...}. Prints one line per writers count:
- * {@code mode writers acked_total writes_per_second p99_ms}.
+ * <p>Arguments: {@code dataDir mode writers measureSeconds}. Prints one line: {@code mode writers
+ * acked_total writes_per_second p99_ms}.
  */
 public final class WriteBenchmark {
   private static final List<String> GROUPS = List.of("bench-a", "bench-b", "bench-c");
@@ -59,8 +58,8 @@ public final class WriteBenchmark {
   public static void main(String[] args) throws Exception {
     Path dataDir = Path.of(args[0]);
     String mode = args[1];
-    long measureMillis = Long.parseLong(args[2]) * 1000;
-    int[] counts = Arrays.stream(args, 3, args.length).mapToInt(Integer::parseInt).toArray();
+    int writers = Integer.parseInt(args[2]);
+    long measureMillis = Long.parseLong(args[3]) * 1000;
     Map<String, String> env = new HashMap<>();
     for (String key :
         List.of("GATEHOUSE_DATABASE_URL", "GATEHOUSE_DATABASE_USER", "GATEHOUSE_DATABASE_PASSWORD")) {
@@ -98,32 +97,28 @@ public final class WriteBenchmark {
                       }
                       return null;
                     });
-        for (int writers : counts) {
-          run(mode, writers, measureMillis, w -> sink);
-        }
+        run(mode, writers, measureMillis, w -> sink);
         return;
       }
     }
     String url = config.database().url();
-    for (int writers : counts) {
-      List<Connection> connections = new ArrayList<>();
-      try {
-        if (url.isEmpty()) {
-          Connection sqlite = sqliteConnection(dataDir);
-          connections.add(sqlite);
-          run(mode, writers, measureMillis, w -> id -> perWrite(sqlite, "BEGIN IMMEDIATE", id));
-        } else {
-          for (int w = 0; w < writers; w++) {
-            connections.add(
-                DriverManager.getConnection(
-                    url, config.database().user(), config.database().password()));
-          }
-          run(mode, writers, measureMillis, w -> id -> perWrite(connections.get(w), "BEGIN", id));
+    List<Connection> connections = new ArrayList<>();
+    try {
+      if (url.isEmpty()) {
+        Connection sqlite = sqliteConnection(dataDir);
+        connections.add(sqlite);
+        run(mode, writers, measureMillis, w -> id -> perWrite(sqlite, "BEGIN IMMEDIATE", id));
+      } else {
+        for (int w = 0; w < writers; w++) {
+          connections.add(
+              DriverManager.getConnection(
+                  url, config.database().user(), config.database().password()));
         }
-      } finally {
-        for (Connection connection : connections) {
-          connection.close();
-        }
+        run(mode, writers, measureMillis, w -> id -> perWrite(connections.get(w), "BEGIN", id));
+      }
+    } finally {
+      for (Connection connection : connections) {
+        connection.close();
       }
     }
   }
@@ -146,8 +141,7 @@ public final class WriteBenchmark {
                 try {
                   for (long i = 0; !stop.get(); i++) {
                     long start = System.nanoTime();
-                    // The writers count in the id: the next count writes to the same tables.
-                    sink.write("u" + writers + "-" + writer + "-" + i);
+                    sink.write("u-" + writer + "-" + i);
                     total.incrementAndGet();
                     if (measuring.get()) {
                       if (n == mine.length) {

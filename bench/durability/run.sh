@@ -37,7 +37,7 @@ for disk in local slow; do
         strace -f -c --seccomp-bpf -e trace=fsync,fdatasync -o "$data.strace" \
         "$JAVA" -XX:+UseSerialGC -Xmx256m --enable-native-access=ALL-UNNAMED \
         -cp "$JAR:$WORK/classes" WriteBenchmark \
-        "$data" "$mode" "$SECONDS_PER_CELL" "$writers" >"$data.out" 2>"$data.err" \
+        "$data" "$mode" "$writers" "$SECONDS_PER_CELL" >"$data.out" 2>"$data.err" \
         || { cat "$data.err" >&2; exit 1; }
       read -r _ _ acked rate p99 <"$data.out"
       syncs=$(awk '$NF == "fsync" || $NF == "fdatasync" { n += $4 } END { print n + 0 }' "$data.strace")
