@@ -10,9 +10,8 @@
 #   bench/postgres/run.sh forwardauth      (b) only
 #
 # (a) writes: acknowledged writes/s and p99 latency at 1, 16 and 64 concurrent writers, each write
-#     one identity unit (a user row and three membership rows, Gatehouse's schema), one JVM per
-#     backend and mode (bench/durability/WriteBenchmark.java, the writers counts in turn, in a
-#     fresh database):
+#     one identity unit (a user row and three membership rows, Gatehouse's schema), one JVM and
+#     one fresh database per cell (bench/durability/WriteBenchmark.java):
 #       sync_per_write   one transaction, so one commit, per unit: what an application without
 #                        group commit does. PostgreSQL: a connection per writer thread, each commit
 #                        waiting for its WAL flush (synchronous_commit=on). SQLite: one connection,
@@ -88,38 +87,32 @@ writes() {
   echo
   echo "## (a) writes: ${SECONDS_PER_CELL} s per cell after 1 s of warm-up; one unit = 1 user + 3 memberships"
   "$JAVA_HOME/bin/javac" -d "$TMP/classes" -cp "$JAR" "$BENCH_ROOT/bench/durability/WriteBenchmark.java"
-  local backend modes mode writers data db rate p99
-  declare -A RATE P99
-  # One JVM and one fresh database per backend and mode, running each writers count in turn.
-  for backend in postgresql sqlite; do
-    modes=$([ "$backend" = postgresql ] && echo "$PG_MODES" || echo "$SQLITE_MODES")
-    for mode in $modes; do
-      data="$TMP/writes-$backend-$mode"
-      mkdir -p "$data"
-      db=""
-      [ "$backend" = sqlite ] || db=$(pg_env "writes_$mode")
-      # shellcheck disable=SC2086
-      env $db "$JAVA" -XX:+UseSerialGC -Xmx256m --enable-native-access=ALL-UNNAMED \
-        -cp "$JAR:$TMP/classes" WriteBenchmark "$data" "$mode" "$SECONDS_PER_CELL" $WRITERS \
-        >"$data.out" 2>"$data.err" || { cat "$data.err" >&2; exit 1; }
-      # A writer thread that failed prints its stack trace and stops: its cell would be wrong.
-      if grep -q 'Exception' "$data.err"; then cat "$data.err" >&2; exit 1; fi
-      while read -r _ writers _ rate p99; do
-        RATE[$backend/$mode/$writers]=$rate P99[$backend/$mode/$writers]=$p99
-      done <"$data.out"
-      rm -rf "$data"
-    done
-  done
   echo
   echo "| backend | mode | writers | writes/s | p99 ms | x per-write |"
   echo "|---|---|---:|---:|---:|---:|"
+  local backend modes mode writers data cell=0 rate p99 per_write db
+  # One JVM and one fresh database per cell; the modes at one writers count run one after the other,
+  # so the cells of a ratio are seconds apart (the disk's sync rate drifts on a shared machine).
   for backend in postgresql sqlite; do
     modes=$([ "$backend" = postgresql ] && echo "$PG_MODES" || echo "$SQLITE_MODES")
     for writers in $WRITERS; do
+      per_write=-
       for mode in $modes; do
-        rate=${RATE[$backend/$mode/$writers]:--}
-        echo "| $backend | $mode | $writers | $rate | ${P99[$backend/$mode/$writers]:--} |" \
-          "$(over "$rate" "${RATE[$backend/sync_per_write/$writers]:--}") |"
+        cell=$((cell + 1))
+        data="$TMP/writes-$cell"
+        mkdir -p "$data"
+        db=""
+        [ "$backend" = sqlite ] || db=$(pg_env "writes_$cell")
+        # shellcheck disable=SC2086
+        env $db "$JAVA" -XX:+UseSerialGC -Xmx256m --enable-native-access=ALL-UNNAMED \
+          -cp "$JAR:$TMP/classes" WriteBenchmark "$data" "$mode" "$writers" "$SECONDS_PER_CELL" \
+          >"$data.out" 2>"$data.err" || { cat "$data.err" >&2; exit 1; }
+        # A writer thread that failed prints its stack trace and stops: its cell would be wrong.
+        if grep -q 'Exception' "$data.err"; then cat "$data.err" >&2; exit 1; fi
+        read -r _ _ _ rate p99 <"$data.out"
+        [ "$mode" != sync_per_write ] || per_write=$rate
+        echo "| $backend | $mode | $writers | $rate | $p99 | $(over "$rate" "$per_write") |"
+        rm -rf "$data"
       done
     done
   done
