@@ -11,7 +11,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -20,16 +22,21 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 
 /**
  * Acknowledged identity writes per second and p99 write latency for one sync mode at one
- * concurrency, on whatever disk {@code dataDir} is on. Run by run.sh, one JVM per cell, so strace
- * can count the syncs of each cell alone.
+ * concurrency, on SQLite in {@code dataDir} (on whatever disk that is), or on the PostgreSQL
+ * database that {@code GATEHOUSE_DATABASE_URL} (with {@code _USER} and {@code _PASSWORD}) names.
+ * Run by bench/durability/run.sh and bench/postgres/run.sh, one JVM per cell, so strace can count
+ * the syncs of each cell alone.
  *
- * <p>Each write is one unit: a user row and three membership rows. Modes are the store's log_sync
- * values, plus {@code sync_per_write}: the same units through a plain SQLite connection with
- * synchronous=FULL, each in its own transaction, as an application without group commit does (seed
- * 000's Postgres with synchronous_commit=on behaves the same way).
+ * <p>Each write is one unit: a user row and three membership rows, in Gatehouse's own schema
+ * (migrated by opening the store). Modes are the store's log_sync values, plus {@code
+ * sync_per_write}: the same units committed one transaction each, as an application without group
+ * commit does. On SQLite through one plain connection with synchronous=FULL (SQLite has one write
+ * lock anyway); on PostgreSQL through one connection per writer thread, each unit a transaction
+ * committed as the server is configured (synchronous_commit=on: a WAL flush per commit).
  *
  * <p>Arguments: {@code dataDir mode writers measureSeconds}. Prints one line: {@code mode writers
  * acked_total writes_per_second p99_ms}.
@@ -37,6 +44,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WriteBenchmark {
   private static final List<String> GROUPS = List.of("bench-a", "bench-b", "bench-c");
   private static final long WARMUP_MILLIS = 1000;
+  private static final String PER_WRITE = "sync_per_write";
+  private static final String USER_ROW =
+      "INSERT INTO users (id, username, created_at, updated_at) VALUES (?, ?, 0, 0)";
+  private static final String MEMBERSHIP_ROW =
+      "INSERT INTO memberships (group_name, user_id) VALUES (?, ?)";
 
   /** One acknowledged write of the unit, however the mode commits it. */
   private interface Sink {
@@ -48,20 +60,21 @@ public final class WriteBenchmark {
     String mode = args[1];
     int writers = Integer.parseInt(args[2]);
     long measureMillis = Long.parseLong(args[3]) * 1000;
-    if (mode.equals("sync_per_write")) {
-      try (Connection connection = perWriteConnection(dataDir)) {
-        setUp(connection);
-        run(mode, writers, measureMillis, id -> perWrite(connection, id));
+    Map<String, String> env = new HashMap<>();
+    for (String key :
+        List.of("GATEHOUSE_DATABASE_URL", "GATEHOUSE_DATABASE_USER", "GATEHOUSE_DATABASE_PASSWORD")) {
+      String value = System.getenv(key);
+      if (value != null) {
+        env.put(key, value);
       }
-      return;
     }
-    Config config =
-        ConfigLoader.load(
-            null,
-            Map.of(
-                "GATEHOUSE_STORAGE_DATA_DIR", dataDir.toString(),
-                "GATEHOUSE_STORAGE_LOG_SYNC", mode,
-                "GATEHOUSE_STORAGE_EPHEMERAL_LOG_SYNC", mode));
+    env.put("GATEHOUSE_STORAGE_DATA_DIR", dataDir.toString());
+    boolean perWrite = mode.equals(PER_WRITE);
+    if (!perWrite) {
+      env.put("GATEHOUSE_STORAGE_LOG_SYNC", mode);
+      env.put("GATEHOUSE_STORAGE_EPHEMERAL_LOG_SYNC", mode);
+    }
+    Config config = ConfigLoader.load(null, env);
     try (Store store =
         Store.open(config, new Events(), new PrometheusRegistry(), Set.of("sessions"))) {
       Writer writer = store.writer();
@@ -72,31 +85,45 @@ public final class WriteBenchmark {
             }
             return null;
           });
-      run(
-          mode,
-          writers,
-          measureMillis,
-          id ->
-              writer.write(
-                  DataClass.IDENTITY,
-                  tx -> {
-                    tx.update(
-                        "INSERT INTO users (id, username, created_at, updated_at)"
-                            + " VALUES (?, ?, 0, 0)",
-                        id,
-                        id);
-                    for (String group : GROUPS) {
-                      tx.update(
-                          "INSERT INTO memberships (group_name, user_id) VALUES (?, ?)",
-                          group,
-                          id);
-                    }
-                    return null;
-                  }));
+      if (!perWrite) {
+        Sink sink =
+            id ->
+                writer.write(
+                    DataClass.IDENTITY,
+                    tx -> {
+                      tx.update(USER_ROW, id, id);
+                      for (String group : GROUPS) {
+                        tx.update(MEMBERSHIP_ROW, group, id);
+                      }
+                      return null;
+                    });
+        run(mode, writers, measureMillis, w -> sink);
+        return;
+      }
+    }
+    String url = config.database().url();
+    List<Connection> connections = new ArrayList<>();
+    try {
+      if (url.isEmpty()) {
+        Connection sqlite = sqliteConnection(dataDir);
+        connections.add(sqlite);
+        run(mode, writers, measureMillis, w -> id -> perWrite(sqlite, "BEGIN IMMEDIATE", id));
+      } else {
+        for (int w = 0; w < writers; w++) {
+          connections.add(
+              DriverManager.getConnection(
+                  url, config.database().user(), config.database().password()));
+        }
+        run(mode, writers, measureMillis, w -> id -> perWrite(connections.get(w), "BEGIN", id));
+      }
+    } finally {
+      for (Connection connection : connections) {
+        connection.close();
+      }
     }
   }
 
-  private static void run(String mode, int writers, long measureMillis, Sink sink)
+  private static void run(String mode, int writers, long measureMillis, IntFunction<Sink> sinks)
       throws InterruptedException {
     AtomicBoolean measuring = new AtomicBoolean();
     AtomicBoolean stop = new AtomicBoolean();
@@ -105,6 +132,7 @@ public final class WriteBenchmark {
     CountDownLatch done = new CountDownLatch(writers);
     for (int w = 0; w < writers; w++) {
       int writer = w;
+      Sink sink = sinks.apply(w);
       Thread.ofPlatform()
           .start(
               () -> {
@@ -148,7 +176,8 @@ public final class WriteBenchmark {
         "%s %d %d %.0f %.2f%n", mode, writers, total.get(), all.length / seconds, p99);
   }
 
-  private static Connection perWriteConnection(Path dataDir) throws SQLException {
+  /** The store's SQLite file, opened again without the store: WAL, a sync at every commit. */
+  private static Connection sqliteConnection(Path dataDir) throws SQLException {
     Connection connection =
         DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("gatehouse.db"));
     try (Statement sql = connection.createStatement()) {
@@ -158,33 +187,23 @@ public final class WriteBenchmark {
     return connection;
   }
 
-  private static void setUp(Connection connection) throws SQLException {
-    try (Statement sql = connection.createStatement()) {
-      sql.execute(
-          "CREATE TABLE users (id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE,"
-              + " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)");
-      sql.execute(
-          "CREATE TABLE memberships (group_name TEXT NOT NULL, user_id TEXT NOT NULL"
-              + " REFERENCES users (id), PRIMARY KEY (group_name, user_id))");
-    }
-  }
-
-  /** One transaction and one sync per unit; the lock stands for SQLite's single write lock. */
-  private static void perWrite(Connection connection, String id) throws SQLException {
+  /**
+   * One transaction, so one commit and one sync, per unit. The lock matters on SQLite only, where
+   * every writer shares the connection (standing for SQLite's single write lock); on PostgreSQL
+   * each writer has a connection of its own.
+   */
+  private static void perWrite(Connection connection, String begin, String id)
+      throws SQLException {
     synchronized (connection) {
       try (Statement sql = connection.createStatement()) {
-        sql.execute("BEGIN IMMEDIATE");
-        try (PreparedStatement user =
-            connection.prepareStatement(
-                "INSERT INTO users (id, username, created_at, updated_at) VALUES (?, ?, 0, 0)")) {
+        sql.execute(begin);
+        try (PreparedStatement user = connection.prepareStatement(USER_ROW)) {
           user.setString(1, id);
           user.setString(2, id);
           user.executeUpdate();
         }
         for (String group : GROUPS) {
-          try (PreparedStatement membership =
-              connection.prepareStatement(
-                  "INSERT INTO memberships (group_name, user_id) VALUES (?, ?)")) {
+          try (PreparedStatement membership = connection.prepareStatement(MEMBERSHIP_ROW)) {
             membership.setString(1, group);
             membership.setString(2, id);
             membership.executeUpdate();

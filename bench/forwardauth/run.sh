@@ -44,7 +44,6 @@ need wrk nginx curl sqlite3
 USERS=${USERS:-10000} APPS=${APPS:-100} LOGINS=${LOGINS:-500}
 CONNS=${CONNS:-"64 400"} DURATION=${DURATION:-15s} ROUNDS=${ROUNDS:-1} WARMUP=${WARMUP:-10s}
 THREADS=${THREADS:-2} BURSTS=${BURSTS:-5} LISTENERS=${LISTENERS:-"fa main"}
-LUA="$BENCH_ROOT/bench/forwardauth/forward-auth.lua"
 
 TMP=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
 PIDS=()
@@ -131,24 +130,8 @@ for name in "${JAR_NAMES[@]}"; do
   done
 done
 
-mkdir -p "$TMP/nginx/tmp"
-nport=$(free_port)
-sed -e "s#@PREFIX@#$TMP/nginx#g" -e "s#@PORT@#$nport#g" "$BENCH_ROOT/bench/forwardauth/nginx.conf.template" \
-  >"$TMP/nginx/nginx.conf"
-nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" &
-PIDS+=($!)
-for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$nport/" && break; sleep 0.05; done
-mapfile -t NGINX_WORKERS < <(pgrep -P "$(cat "$TMP/nginx/nginx.pid")")
-NGINX_URL="http://127.0.0.1:$nport/api/authz/forward-auth"
-
-run_wrk() { # run_wrk URL CONNS DURATION [PID...] -> the RESULT line's fields, with the PIDs' CPU
-  local url=$1 conns=$2 duration=$3 t0 r
-  shift 3
-  t0=$(cpu_ticks "$@")
-  r=$(wrk -t"$THREADS" -c"$conns" -d"$duration" --timeout 10s -s "$LUA" "$url" 2>&1 |
-    sed -n 's/^RESULT //p')
-  echo "$r$([ $# -eq 0 ] || cpu_us_field "$(($(cpu_ticks "$@") - t0))" "$r")"
-}
+nginx_start "$TMP/nginx"
+PIDS+=("$NGINX_PID")
 # The stack's own ceiling: the same requests (headers and all) to a bare Vert.x endpoint that
 # decides nothing, started like Gatehouse. What forward-auth on Vert.x cannot beat.
 if [ "${CEILING:-0}" = 1 ]; then
@@ -165,13 +148,13 @@ if [ "${CEILING:-0}" = 1 ]; then
   done
   echo "ceiling: $(grep -m1 '^BareVertx' "$TMP/bare.log" || echo 'BareVertx not answering after 30 s')"
   CEILING_URL="http://127.0.0.1:$cport/api/authz/forward-auth"
-  run_wrk "$CEILING_URL" 64 "$WARMUP" >/dev/null
+  fa_wrk "$CEILING_URL" 64 "$WARMUP" >/dev/null
 fi
 echo "== warm-up ($WARMUP each at 64 and 400 connections; JIT)"
-run_wrk "$NGINX_URL" 64 3s >/dev/null
+fa_wrk "$NGINX_URL" 64 3s >/dev/null
 # Both connection counts: an event loop's code paths at 400 connections are not all hot after 64.
 for name in "${NAMES[@]}"; do
-  for c in 64 400; do run_wrk "${GH_URL[$name]}" "$c" "$WARMUP" >/dev/null; done
+  for c in 64 400; do fa_wrk "${GH_URL[$name]}" "$c" "$WARMUP" >/dev/null; done
 done
 
 echo "== wrk -t$THREADS -d$DURATION, keep-alive, $got sessions x $APPS hosts"
@@ -179,11 +162,11 @@ declare -A RES  # RES[round/conns/system] = the RESULT fields
 result_header
 for round in $(seq 1 "$ROUNDS"); do
   for c in $CONNS; do
-    n=$(run_wrk "$NGINX_URL" "$c" "$DURATION" "${NGINX_WORKERS[@]}")
+    n=$(fa_wrk "$NGINX_URL" "$c" "$DURATION" "${NGINX_WORKERS[@]}")
     RES[$round/$c/nginx]=$n
     result_line "$round" "$c" nginx "$n"
     for name in "${NAMES[@]}"; do
-      g=$(run_wrk "${GH_URL[$name]}" "$c" "$DURATION" "${GH_PIDOF[$name]}")
+      g=$(fa_wrk "${GH_URL[$name]}" "$c" "$DURATION" "${GH_PIDOF[$name]}")
       RES[$round/$c/gh:$name]=$g
       result_line "$round" "$c" "gh:$name" "$g"
       ratio_line "$round" "$c" "$g" "$n"
@@ -194,7 +177,7 @@ for round in $(seq 1 "$ROUNDS"); do
       fi
     done
     if [ "${CEILING:-0}" = 1 ]; then
-      g=$(run_wrk "$CEILING_URL" "$c" "$DURATION" "$CEILING_PID")
+      g=$(fa_wrk "$CEILING_URL" "$c" "$DURATION" "$CEILING_PID")
       RES[$round/$c/ceiling]=$g
       result_line "$round" "$c" ceiling "$g"
       ratio_line "$round" "$c" "$g" "$n"
@@ -214,17 +197,6 @@ done
 
 # The four figures of the comparison, means over the rounds: req/s at 64 connections, p99 at 400,
 # the server's CPU per decision (at 64), RSS after the load.
-mean() { # mean SYSTEM CONNS FIELD
-  local r v vals=()
-  for r in $(seq 1 "$ROUNDS"); do
-    v=$(field "${RES[$r/$2/$1]:-}" "$3")
-    [ -z "$v" ] || vals+=("$v")
-  done
-  [ ${#vals[@]} -gt 0 ] || { echo -; return; }
-  printf '%s\n' "${vals[@]}" | awk -v f="$([ "$3" = rps ] && echo %.0f || echo %.2f)" \
-    '{s += $1} END {printf f, s / NR}'
-}
-over() { awk -v a="$1" -v b="$2" 'BEGIN{if (a == "-" || b == "-" || b == 0) printf "-"; else printf "%.2f", a / b}'; }
 if [[ " $CONNS " == *" 64 "* && " $CONNS " == *" 400 "* ]]; then
   echo "== summary (mean of $ROUNDS round(s); x = over nginx)"
   printf '%-15s %10s %6s %11s %6s %16s %14s\n' system req/s@64 x p99_ms@400 x cpu_us/req@64 rss_after_kib

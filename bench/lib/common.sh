@@ -211,6 +211,21 @@ ratio_line() {
   printf '%-6s %-5s %-15s %10s %9s %9s %9s %7s %10s\n' "$1" "$2" "${5:-ratio}" "${ratios[@]}"
 }
 
+# mean SYSTEM CONNS FIELD: the mean over rounds 1..$ROUNDS of FIELD in RES[round/conns/system] (an
+# associative array of RESULT lines the caller declares), "-" when no round has it.
+mean() {
+  local r v vals=()
+  for r in $(seq 1 "$ROUNDS"); do
+    v=$(field "${RES[$r/$2/$1]:-}" "$3")
+    [ -z "$v" ] || vals+=("$v")
+  done
+  [ ${#vals[@]} -gt 0 ] || { echo -; return; }
+  printf '%s\n' "${vals[@]}" | awk -v f="$([ "$3" = rps ] && echo %.0f || echo %.2f)" \
+    '{s += $1} END {printf f, s / NR}'
+}
+# over A B: A / B to two decimals, "-" when either is "-" or B is 0.
+over() { awk -v a="$1" -v b="$2" 'BEGIN{if (a == "-" || b == "-" || b == 0) printf "-"; else printf "%.2f", a / b}'; }
+
 # cpu_ticks PID...: user + system CPU time of the processes so far, in clock ticks. On a shared
 # machine req/s moves with the neighbours' load; CPU time per request moves much less.
 cpu_ticks() {
@@ -222,6 +237,35 @@ cpu_ticks() {
 cpu_us_field() {
   awk -v t="$1" -v n="$(field "$2" requests)" -v hz="$(getconf CLK_TCK)" \
     'BEGIN{if (n > 0) printf " cpu_us=%.1f", t * 1e6 / hz / n}'
+}
+
+# fa_wrk URL CONNS DURATION [PID...]: forward-auth load as Traefik sends it (bench/forwardauth/
+# forward-auth.lua over the sessions in $BENCH_COOKIES and the hosts in $BENCH_HOSTS), wrk with
+# $THREADS threads (2) and keep-alive; prints the script's RESULT fields, plus the PIDs' CPU time
+# per request (cpu_us) when PIDs are given.
+fa_wrk() {
+  local url=$1 conns=$2 duration=$3 t0 r
+  shift 3
+  t0=$(cpu_ticks "$@")
+  r=$(wrk -t"${THREADS:-2}" -c"$conns" -d"$duration" --timeout 10s \
+    -s "$BENCH_ROOT/bench/forwardauth/forward-auth.lua" "$url" 2>&1 | sed -n 's/^RESULT //p')
+  echo "$r$([ $# -eq 0 ] || cpu_us_field "$(($(cpu_ticks "$@") - t0))" "$r")"
+}
+
+# nginx_start DIR: the baseline, the cheapest possible "auth service" (nginx answering 200 to
+# everything, bench/forwardauth/nginx.conf.template), on a free port with its files in DIR. Sets
+# NGINX_PID (the master: stop it with gh_stop), NGINX_WORKERS (for cpu_ticks) and NGINX_URL.
+nginx_start() {
+  local dir=$1 port
+  mkdir -p "$dir/tmp"
+  port=$(free_port)
+  sed -e "s#@PREFIX@#$dir#g" -e "s#@PORT@#$port#g" "$BENCH_ROOT/bench/forwardauth/nginx.conf.template" \
+    >"$dir/nginx.conf"
+  nginx -p "$dir" -c "$dir/nginx.conf" &
+  NGINX_PID=$!
+  for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.05; done
+  mapfile -t NGINX_WORKERS < <(pgrep -P "$(cat "$dir/nginx.pid")")
+  NGINX_URL="http://127.0.0.1:$port/api/authz/forward-auth"
 }
 
 # rss_kb PID FIELD: VmRSS or VmHWM in KiB.
