@@ -30,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  *       transaction with one sync: group commit. Under load, many callers share one sync, so
  *       throughput grows with concurrency instead of being capped at one write per sync latency.
  *   <li>Each unit runs inside its own savepoint. A unit that throws is rolled back to its savepoint
- *       and gets its own exception; the rest of the batch still commits.
+ *       and gets its own exception; the rest of the batch still commits. (A unit alone in its batch
+ *       needs none: its failure rolls the whole transaction back.)
  *   <li>If the commit itself fails, no unit of the batch is applied and every caller gets the
  *       error. A unit that hits an unavailable database (disk full, read-only, I/O error) fails the
  *       whole batch the same way, since SQLite may already have rolled the transaction back. After
@@ -209,8 +210,19 @@ public final class Writer implements AutoCloseable {
       for (String sql : backend.durability(classes)) {
         execute(sql);
       }
-      for (Pending<?> pending : batch) {
-        runInSavepoint(pending);
+      if (batch.size() == 1) {
+        // Alone in its batch, a unit needs no savepoint: its failure rolls back the transaction.
+        // Two round trips fewer per write on PostgreSQL, where each is a network hop.
+        Pending<?> alone = batch.getFirst();
+        if (!runAlone(alone)) {
+          execute("ROLLBACK");
+          alone.complete();
+          return;
+        }
+      } else {
+        for (Pending<?> pending : batch) {
+          runInSavepoint(pending);
+        }
       }
       backend.announce(connection, announcements(batch));
       execute("COMMIT");
@@ -269,6 +281,25 @@ public final class Writer implements AutoCloseable {
       }
     }
     return List.copyOf(lines);
+  }
+
+  /** Runs a unit that is alone in its batch; false when it failed (and its failure is set). */
+  private boolean runAlone(Pending<?> pending) {
+    try {
+      pending.run(new Tx(connection, metrics.writeStatements, backend));
+      return true;
+    } catch (StoreException e) {
+      if (e.isUnavailable()) {
+        throw e;
+      }
+      metrics.failedUnits.increment();
+      pending.failure = e;
+      return false;
+    } catch (RuntimeException | Error e) {
+      metrics.failedUnits.increment();
+      pending.failure = e;
+      return false;
+    }
   }
 
   private void runInSavepoint(Pending<?> pending) throws SQLException {
