@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Flyway with the production locations builds the same schema on SQLite and on PostgreSQL: the same
  * migrations (version and description) applied, the same tables with the same column names, the
- * same indexes. And the SQLite migrations keep the checksums that databases migrated before the
- * split into common/, sqlite/ and postgresql/ hold in their history.
+ * same indexes; on PostgreSQL the ephemeral tables are UNLOGGED. And the SQLite migrations keep the
+ * checksums that databases migrated before the split into common/, sqlite/ and postgresql/ hold in
+ * their history.
  */
 class MigrationsRunOnSqliteAndPostgresTest {
   /**
@@ -145,6 +146,26 @@ class MigrationsRunOnSqliteAndPostgresTest {
     }
     assertThat(sqlite).contains("users_email", "audit_events_kind");
     assertThat(postgres).isEqualTo(sqlite);
+  }
+
+  /**
+   * The tables of ephemeral data (Gatehouse's {@code EPHEMERAL_TABLES}, which SQLite moves to TEMP
+   * under {@code cache_storage_disk = false}) are UNLOGGED on PostgreSQL, and only they: everything
+   * else must survive a crash of the database.
+   */
+  @Test
+  void onPostgresTheEphemeralTablesAndOnlyThoseAreUnlogged() throws SQLException {
+    Set<String> unlogged;
+    try (Connection c = connectPostgres()) {
+      unlogged =
+          new TreeSet<>(
+              strings(
+                  c,
+                  "SELECT relname FROM pg_class WHERE relkind = 'r' AND relpersistence = 'u'"
+                      + " AND relnamespace = 'public'::regnamespace"));
+    }
+    assertThat(unlogged)
+        .containsExactlyInAnyOrder("sessions", "pairing_codes", "authorization_codes");
   }
 
   @Test
