@@ -1,8 +1,18 @@
 package dev.gatehouse.testing;
 
+import dev.gatehouse.config.ConfigLoader;
+import dev.gatehouse.event.Events;
+import dev.gatehouse.store.Store;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which database the tests' servers and stores run on: SQLite files in their data directories (the
@@ -13,6 +23,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * asked for again: a test that restarts a server on its data directory finds its data, as it would
  * in the SQLite file there. Tests that are about SQLite itself (its files, WAL, PRAGMAs, the
  * syncer) carry {@code @Tag(TestBackend.SQLITE_ONLY)}, which that execution leaves out.
+ *
+ * <p>Two things keep that run close to SQLite's in time. Each database is copied from one migrated
+ * by the production code once per JVM, so a start only validates the migrations (as a restart does)
+ * instead of running them all. And the database of a data directory that is gone (a
+ * {@code @TempDir} JUnit deleted after its test) is dropped when the next one is made: each is some
+ * 8 MB of files, the suite makes hundreds, and deleting them all at the end took longer than
+ * surefire waits for a test JVM to exit.
  */
 public final class TestBackend {
   /**
@@ -28,7 +45,8 @@ public final class TestBackend {
   public static final String USER = "GATEHOUSE_DATABASE_USER";
   public static final String PASSWORD = "GATEHOUSE_DATABASE_PASSWORD";
 
-  private static final Map<Path, Postgres.Database> DATABASES = new ConcurrentHashMap<>();
+  private static final Map<Path, Postgres.Database> DATABASES = new HashMap<>();
+  private static @Nullable String template;
 
   private TestBackend() {}
 
@@ -48,9 +66,63 @@ public final class TestBackend {
       return Map.of();
     }
     Postgres postgres = Postgres.shared();
-    Postgres.Database database =
-        DATABASES.computeIfAbsent(
-            dataDir.toAbsolutePath().normalize(), dir -> postgres.createDatabase());
+    Path dir = dataDir.toAbsolutePath().normalize();
+    try {
+      // Made here, not by the server (which on PostgreSQL may need none): its existence is what
+      // keeps its database.
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return credentials(postgres, databaseOf(postgres, dir));
+  }
+
+  private static Map<String, String> credentials(Postgres postgres, Postgres.Database database) {
     return Map.of(URL, database.jdbcUrl(), USER, postgres.user(), PASSWORD, postgres.password());
+  }
+
+  private static synchronized Postgres.Database databaseOf(Postgres postgres, Path dataDir) {
+    Postgres.Database known = DATABASES.get(dataDir);
+    if (known != null) {
+      return known;
+    }
+    dropThoseOfDeletedDirectories(postgres);
+    Postgres.Database created = postgres.createDatabase(template(postgres));
+    DATABASES.put(dataDir, created);
+    return created;
+  }
+
+  /**
+   * A database migrated by the production code ({@link Store#open}), then closed, so that nobody is
+   * connected to it and it can be copied.
+   */
+  private static String template(Postgres postgres) {
+    if (template != null) {
+      return template;
+    }
+    Postgres.Database migrated = postgres.createDatabase();
+    try {
+      Path dir = Files.createTempDirectory("gatehouse-template");
+      Map<String, String> env = new HashMap<>(credentials(postgres, migrated));
+      env.put("GATEHOUSE_STORAGE_DATA_DIR", dir.toString());
+      Store.open(ConfigLoader.load(null, env), new Events(), new PrometheusRegistry(), Set.of())
+          .close();
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    template = migrated.name();
+    return template;
+  }
+
+  private static void dropThoseOfDeletedDirectories(Postgres postgres) {
+    for (Iterator<Map.Entry<Path, Postgres.Database>> it = DATABASES.entrySet().iterator();
+        it.hasNext(); ) {
+      Map.Entry<Path, Postgres.Database> entry = it.next();
+      if (!Files.exists(entry.getKey())) {
+        postgres.dropDatabase(entry.getValue().name());
+        it.remove();
+      }
+    }
   }
 }
