@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.gatehouse.testing.Postgres;
+import dev.gatehouse.testing.TestBackend;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -11,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * (SQLState 40001) and a deadlock (40P01). Neither is a unique violation nor an unavailable
  * database; the writer may run such a batch once more.
  */
+@Tag(TestBackend.OWN_DATABASE)
 @Timeout(60)
 class LostRacesOnPostgresAreRetryableTest {
   private Postgres postgres;

@@ -3,6 +3,7 @@ package dev.gatehouse.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.testing.Postgres;
+import dev.gatehouse.testing.TestBackend;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,6 +22,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * checksums that databases migrated before the split into common/, sqlite/ and postgresql/ hold in
  * their history.
  */
+@Tag(TestBackend.OWN_DATABASE)
 class MigrationsRunOnSqliteAndPostgresTest {
   /**
    * Version → checksum of every SQLite migration as released, read from a database migrated before

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * <p>On PostgreSQL each data directory gets a database of its own, the same one every time it is
  * asked for again: a test that restarts a server on its data directory finds its data, as it would
  * in the SQLite file there. Tests that are about SQLite itself (its files, WAL, PRAGMAs, the
- * syncer) carry {@code @Tag(TestBackend.SQLITE_ONLY)}, which that execution leaves out.
+ * syncer) carry {@code @Tag(TestBackend.SQLITE_ONLY)}, which that execution leaves out, as it does
+ * those tagged {@link #OWN_DATABASE}.
  *
  * <p>Two things keep that run close to SQLite's in time. Each database is copied from one migrated
  * by the production code once per JVM, so a start only validates the migrations (as a restart does)
@@ -40,6 +41,13 @@ public final class TestBackend {
 
   /** The JUnit tag of tests that hold on SQLite only, by their nature. */
   public static final String SQLITE_ONLY = "sqlite";
+
+  /**
+   * The JUnit tag of tests that choose their database themselves (a PostgreSQL database of their
+   * own, or both databases): they run the same in either run, so the PostgreSQL run leaves them to
+   * the SQLite one.
+   */
+  public static final String OWN_DATABASE = "own-database";
 
   public static final String URL = "GATEHOUSE_DATABASE_URL";
   public static final String USER = "GATEHOUSE_DATABASE_USER";
