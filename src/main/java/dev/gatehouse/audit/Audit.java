@@ -238,7 +238,9 @@ public final class Audit {
         reads.read(
             q ->
                 q.count(
-                        "SELECT COUNT(*) FROM (SELECT 1 FROM audit_events WHERE time < ? LIMIT 1)",
+                        // The alias: PostgreSQL before 16 wants every subquery in FROM named.
+                        "SELECT COUNT(*) FROM (SELECT 1 FROM audit_events WHERE time < ? LIMIT 1)"
+                            + " AS expired",
                         cutoff)
                     > 0);
     if (!expired) {

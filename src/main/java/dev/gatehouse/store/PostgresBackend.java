@@ -21,8 +21,11 @@ import org.postgresql.ds.PGSimpleDataSource;
  * moments, a crash of the node loses nothing committed. No WAL of ours to sync and no checkpoint:
  * the server owns both.
  *
- * <p>Ephemeral tables stay ordinary tables here (no TEMP, not yet {@code UNLOGGED}): {@code
- * cache_storage_disk = false} has no effect on PostgreSQL yet.
+ * <p>Ephemeral tables are {@code UNLOGGED} here (migration V10), whatever {@code
+ * cache_storage_disk} says: not in the WAL, so their writes cost no WAL record or flush, and every
+ * node reads them (SQLite's TEMP tables would be one connection's own). They survive a restart of
+ * Gatehouse and a clean restart of the server; a crash of the database server empties them, and
+ * standbys never receive them: everyone signs in again, which is what ephemeral means.
  */
 final class PostgresBackend implements Backend {
   private static final String SYNCHRONOUS_COMMIT_OFF = "SET LOCAL synchronous_commit = off";

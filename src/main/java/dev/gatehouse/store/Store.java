@@ -55,8 +55,9 @@ public final class Store implements AutoCloseable {
   /**
    * Opens (creating and migrating where needed) the database the configuration names.
    *
-   * @param ephemeralTables the tables holding {@link DataClass#EPHEMERAL} data; with {@code
-   *     cache_storage_disk = false} they live in memory only (SQLite only, for now)
+   * @param ephemeralTables the tables holding {@link DataClass#EPHEMERAL} data; on SQLite, with
+   *     {@code cache_storage_disk = false}, they live in memory only (on PostgreSQL they are
+   *     UNLOGGED, by migration V10)
    */
   public static Store open(
       Config config, Events events, PrometheusRegistry registry, Set<String> ephemeralTables) {

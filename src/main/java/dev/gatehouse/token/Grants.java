@@ -397,9 +397,10 @@ public final class Grants {
                   userId,
                   clientId)
               .ifPresent(scope -> all.addAll(split(scope)));
-          tx.update("DELETE FROM consents WHERE user_id = ? AND client_id = ?", userId, clientId);
           return tx.update(
-              "INSERT INTO consents (user_id, client_id, scope, granted_at) VALUES (?, ?, ?, ?)",
+              "INSERT INTO consents (user_id, client_id, scope, granted_at) VALUES (?, ?, ?, ?)"
+                  + " ON CONFLICT (user_id, client_id) DO UPDATE SET scope = excluded.scope,"
+                  + " granted_at = excluded.granted_at",
               userId,
               clientId,
               String.join(" ", all),

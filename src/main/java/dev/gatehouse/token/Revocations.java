@@ -97,9 +97,13 @@ final class Revocations {
   /** Revokes every token issued to {@code userId} until {@code now}, inside {@code tx}. */
   static void revokeUser(Tx tx, long now, String userId) {
     long until = now + SigningKeys.MAX_TOKEN_LIFETIME.toMillis();
-    tx.update("DELETE FROM user_token_cutoffs WHERE expires_at <= ? OR user_id = ?", now, userId);
+    tx.update("DELETE FROM user_token_cutoffs WHERE expires_at <= ?", now);
+    // An upsert, not DELETE then INSERT: two nodes revoking one user at once must not collide on
+    // the key (a unique violation on PostgreSQL under READ COMMITTED).
     tx.update(
-        "INSERT INTO user_token_cutoffs (user_id, issued_before, expires_at) VALUES (?, ?, ?)",
+        "INSERT INTO user_token_cutoffs (user_id, issued_before, expires_at) VALUES (?, ?, ?)"
+            + " ON CONFLICT (user_id) DO UPDATE SET issued_before = excluded.issued_before,"
+            + " expires_at = excluded.expires_at",
         userId,
         now,
         until);
@@ -110,9 +114,11 @@ final class Revocations {
   static void revoke(Tx tx, long now, Map<String, Long> ids) {
     tx.update("DELETE FROM revocations WHERE expires_at <= ?", now);
     for (Map.Entry<String, Long> id : ids.entrySet()) {
-      tx.update("DELETE FROM revocations WHERE id = ?", id.getKey());
       tx.update(
-          "INSERT INTO revocations (id, expires_at) VALUES (?, ?)", id.getKey(), id.getValue());
+          "INSERT INTO revocations (id, expires_at) VALUES (?, ?)"
+              + " ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at",
+          id.getKey(),
+          id.getValue());
     }
     tx.publish(new TokenEvent(Map.copyOf(ids)));
   }

@@ -116,6 +116,17 @@ public final class ErrorResponses {
       case Failure f -> problem(f);
       case StoreUnavailableException e ->
           new Problem(503, "temporarily_unavailable", null, String.valueOf(e.getMessage()));
+      // The features look for a taken name before they insert, so a unique key breaks only when a
+      // concurrent write (another node's) won the race: the same 409 as the feature's own check,
+      // naming the key's columns but never its value.
+      case StoreException e when e.isUniqueViolation() ->
+          new Problem(
+              409,
+              "conflict",
+              e.conflictingColumns(),
+              e.conflictingColumns() == null
+                  ? "a record with the same key exists already"
+                  : "a record with the same " + e.conflictingColumns() + " exists already");
       case StoreException e when e.isUnavailable() ->
           new Problem(
               503,

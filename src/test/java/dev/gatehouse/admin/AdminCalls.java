@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.testing.TestGatehouse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -51,16 +50,15 @@ final class AdminCalls {
     assertError(gh.send(method, path, json, "gh_ak_not-a-real-key"), 401, "unauthorized", null);
   }
 
-  /** The secret digest stored for a client, read straight from the SQLite file. */
+  /** The secret digest stored for a client, read straight from the database. */
   static String storedDigest(TestGatehouse gh, String clientId) {
     return column(gh, "SELECT secret_digest FROM clients WHERE client_id = ?", clientId)
         .orElseThrow();
   }
 
-  /** The first column of the first row of {@code sql}, read straight from the SQLite file. */
+  /** The first column of the first row of {@code sql}, read straight from the database. */
   static Optional<String> column(TestGatehouse gh, String sql, Object... args) {
-    String url = "jdbc:sqlite:" + gh.dataDir().resolve("gatehouse.db");
-    try (Connection db = DriverManager.getConnection(url);
+    try (Connection db = gh.connectToDatabase();
         PreparedStatement statement = db.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
         statement.setObject(i + 1, args[i]);

@@ -3,6 +3,7 @@ package dev.gatehouse.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.gatehouse.testing.TestBackend;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,6 +36,7 @@ import org.sqlite.SQLiteConfig;
  * power loss, which a test cannot cause; see docs/durability.md. With {@code cache_storage_disk =
  * false}, ephemeral rows never reach the file, so none may be found there.
  */
+@Tag(TestBackend.SQLITE_ONLY)
 class AcknowledgedWritesSurviveProcessKillTest {
   @TempDir Path dir;
 

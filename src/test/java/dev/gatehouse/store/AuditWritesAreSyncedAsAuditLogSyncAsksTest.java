@@ -3,11 +3,13 @@ package dev.gatehouse.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.event.Events;
+import dev.gatehouse.testing.TestBackend;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * per batch even where identity data is synced at once, and a batch holding both is synced as the
  * stricter class asks. Set to {@code immediate}, each audit batch is synced before it returns.
  */
+@Tag(TestBackend.SQLITE_ONLY)
 class AuditWritesAreSyncedAsAuditLogSyncAsksTest {
   @TempDir Path dir;
 

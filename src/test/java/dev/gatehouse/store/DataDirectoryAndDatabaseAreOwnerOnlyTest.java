@@ -2,6 +2,7 @@ package dev.gatehouse.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.testing.TestBackend;
 import dev.gatehouse.testing.TestGatehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A fresh data directory is created 0700 and the database (with its -wal and -shm files) 0600; an
  * existing directory or database that other users can read is left alone but warned about.
  */
+@Tag(TestBackend.SQLITE_ONLY)
 class DataDirectoryAndDatabaseAreOwnerOnlyTest {
   @TempDir Path parent;
 

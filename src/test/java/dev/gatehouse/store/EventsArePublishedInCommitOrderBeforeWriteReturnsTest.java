@@ -44,11 +44,8 @@ class EventsArePublishedInCommitOrderBeforeWriteReturnsTest {
         }
       }
 
-      // One connection runs the units one after another, so rowid order is commit order.
-      List<String> committed =
-          store
-              .reads()
-              .read(q -> q.list("SELECT name FROM groups_ ORDER BY rowid", r -> r.getString(1)));
+      // One connection runs the units one after another, so their order is commit order.
+      List<String> committed = TestStores.groupsInWriteOrder(store);
       assertThat(committed).hasSize(320);
       assertThat(published).isEqualTo(committed);
     }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.event.Events;
+import dev.gatehouse.testing.TestBackend;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * When the COMMIT itself fails, every unit of the batch fails and none is applied. A deferred
  * foreign key is checked only at COMMIT, which makes the commit fail on demand.
  */
+@Tag(TestBackend.SQLITE_ONLY)
 @Timeout(60)
 class FailedCommitAppliesNothingTest {
   @TempDir Path dir;

@@ -70,10 +70,7 @@ class FailingUnitFailsAloneTest {
 
       assertThat(store.metrics().transactions()).isEqualTo(transactionsBefore + 2);
       assertThat(store.metrics().largestBatch()).isEqualTo(5);
-      List<String> committed =
-          store
-              .reads()
-              .read(q -> q.list("SELECT name FROM groups_ ORDER BY rowid", r -> r.getString(1)));
+      List<String> committed = TestStores.groupsInWriteOrder(store);
       assertThat(committed).containsExactly("taken", "first", "last");
       assertThat(published).containsExactly("taken", "first", "last");
 

@@ -3,11 +3,13 @@ package dev.gatehouse.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.testing.Portal;
+import dev.gatehouse.testing.TestBackend;
 import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.testing.Tmpfs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with a clear message and change nothing, forward-auth and admin reads keep answering, and writes
  * work again as soon as space returns, with no restart and an intact database.
  */
+@Tag(TestBackend.SQLITE_ONLY)
 class FullDiskMakesWritesUnavailableUntilSpaceReturnsTest {
   @TempDir Path dir;
 

@@ -7,10 +7,12 @@ import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.testing.Browser;
 import dev.gatehouse.testing.Postgres;
 import dev.gatehouse.testing.Proxy;
+import dev.gatehouse.testing.TestBackend;
 import dev.gatehouse.testing.TestGatehouse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * audit log work as on SQLite, decisions still run no statement, and everything (sessions included)
  * is still there after a restart on the same database.
  */
+@Tag(TestBackend.OWN_DATABASE)
 class GatehouseRunsOnPostgresTest {
   @TempDir Path dir;
 

@@ -3,6 +3,7 @@ package dev.gatehouse.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.testing.Postgres;
+import dev.gatehouse.testing.TestBackend;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,15 +22,18 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Flyway with the production locations builds the same schema on SQLite and on PostgreSQL: the same
  * migrations (version and description) applied, the same tables with the same column names, the
- * same indexes. And the SQLite migrations keep the checksums that databases migrated before the
- * split into common/, sqlite/ and postgresql/ hold in their history.
+ * same indexes; on PostgreSQL the ephemeral tables are UNLOGGED. And the SQLite migrations keep the
+ * checksums that databases migrated before the split into common/, sqlite/ and postgresql/ hold in
+ * their history.
  */
+@Tag(TestBackend.OWN_DATABASE)
 class MigrationsRunOnSqliteAndPostgresTest {
   /**
    * Version → checksum of every SQLite migration as released, read from a database migrated before
@@ -145,6 +149,26 @@ class MigrationsRunOnSqliteAndPostgresTest {
     }
     assertThat(sqlite).contains("users_email", "audit_events_kind");
     assertThat(postgres).isEqualTo(sqlite);
+  }
+
+  /**
+   * The tables of ephemeral data (Gatehouse's {@code EPHEMERAL_TABLES}, which SQLite moves to TEMP
+   * under {@code cache_storage_disk = false}) are UNLOGGED on PostgreSQL, and only they: everything
+   * else must survive a crash of the database.
+   */
+  @Test
+  void onPostgresTheEphemeralTablesAndOnlyThoseAreUnlogged() throws SQLException {
+    Set<String> unlogged;
+    try (Connection c = connectPostgres()) {
+      unlogged =
+          new TreeSet<>(
+              strings(
+                  c,
+                  "SELECT relname FROM pg_class WHERE relkind = 'r' AND relpersistence = 'u'"
+                      + " AND relnamespace = 'public'::regnamespace"));
+    }
+    assertThat(unlogged)
+        .containsExactlyInAnyOrder("sessions", "pairing_codes", "authorization_codes");
   }
 
   @Test

@@ -3,9 +3,11 @@ package dev.gatehouse.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.testing.Portal;
+import dev.gatehouse.testing.TestBackend;
 import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.testing.Tmpfs;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * writing, so "read-only at run time" looks like a full disk or an I/O error instead; see {@link
  * FullDiskMakesWritesUnavailableUntilSpaceReturnsTest}.)
  */
+@Tag(TestBackend.SQLITE_ONLY)
 class ReadOnlyDataDirectoryServesReadsAndRefusesWritesTest {
   @TempDir Path dir;
 

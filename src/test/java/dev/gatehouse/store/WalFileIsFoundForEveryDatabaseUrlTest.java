@@ -2,10 +2,13 @@ package dev.gatehouse.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.testing.TestBackend;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The syncer must sync the WAL, not the database file, whatever form the URL takes. */
+@Tag(TestBackend.SQLITE_ONLY)
 class WalFileIsFoundForEveryDatabaseUrlTest {
   @Test
   void plainPathUrl() {

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.gatehouse.event.Events;
 import dev.gatehouse.testing.Postgres;
+import dev.gatehouse.testing.TestBackend;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code synchronous_commit} for that transaction only, and a unit that breaks a unique constraint
  * fails alone, as a unique violation, while the next one commits.
  */
+@Tag(TestBackend.OWN_DATABASE)
 class WritesOnPostgresKeepTheWritersPromisesTest {
   @TempDir Path dir;
 

@@ -14,8 +14,10 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag(TestBackend.OWN_DATABASE)
 class PostgresStartsForTestsTest {
   private final Postgres postgres = Postgres.shared();
 

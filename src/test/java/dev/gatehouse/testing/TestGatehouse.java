@@ -13,6 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
@@ -20,8 +23,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A real Gatehouse for tests: a real SQLite file in {@code dataDir}, the public listener on a
- * random loopback port, real HTTP. Hashing runs at the lowest allowed cost so tests stay fast.
+ * A real Gatehouse for tests: a real SQLite file in {@code dataDir} (or, in the PostgreSQL run, the
+ * data directory's own database: {@link TestBackend}), the public listener on a random loopback
+ * port, real HTTP. Hashing runs at the lowest allowed cost so tests stay fast.
  */
 public final class TestGatehouse implements AutoCloseable {
   public static final String API_KEY = "gh_ak_test-bootstrap-key-0123456789";
@@ -30,10 +34,12 @@ public final class TestGatehouse implements AutoCloseable {
   private final Gatehouse gatehouse;
   private final HttpClient http = HttpClient.newHttpClient();
   private final Path dataDir;
+  private final Config config;
 
-  private TestGatehouse(Gatehouse gatehouse, Path dataDir) {
+  private TestGatehouse(Gatehouse gatehouse, Path dataDir, Config config) {
     this.gatehouse = gatehouse;
     this.dataDir = dataDir;
+    this.config = config;
   }
 
   /** Starts on {@code dataDir} with test defaults plus {@code overrides} (environment-style). */
@@ -46,19 +52,32 @@ public final class TestGatehouse implements AutoCloseable {
    */
   public static TestGatehouse start(
       Path dataDir, Map<String, String> overrides, InstantSource clock) {
-    Map<String, String> env = new HashMap<>(testEnv(dataDir));
+    Map<String, String> env = new HashMap<>(serverEnv(dataDir));
+    // A test that names its database itself gets that one, on either run.
+    if (!overrides.containsKey(TestBackend.URL)) {
+      env.putAll(TestBackend.env(dataDir));
+    }
     env.putAll(overrides);
     Config config = ConfigLoader.load(null, env);
     SecureRandom random = new SecureRandom();
-    return new TestGatehouse(Gatehouse.start(config, env, clock, () -> random), dataDir);
+    return new TestGatehouse(Gatehouse.start(config, env, clock, () -> random), dataDir, config);
   }
 
   public static TestGatehouse start(Path dataDir) {
     return start(dataDir, Map.of());
   }
 
-  /** The environment a test server runs with: temp data dir, random port, cheap hashing. */
+  /**
+   * The environment a test server runs with: temp data dir, random port, cheap hashing, and the
+   * database of this run ({@link TestBackend}).
+   */
   public static Map<String, String> testEnv(Path dataDir) {
+    Map<String, String> env = new HashMap<>(serverEnv(dataDir));
+    env.putAll(TestBackend.env(dataDir));
+    return env;
+  }
+
+  private static Map<String, String> serverEnv(Path dataDir) {
     return Map.of(
         "GATEHOUSE_STORAGE_DATA_DIR", dataDir.toString(),
         "GATEHOUSE_SERVER_LISTEN", "127.0.0.1:0",
@@ -77,6 +96,19 @@ public final class TestGatehouse implements AutoCloseable {
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  /**
+   * A connection of the test's own to the server's database (the SQLite file, or its PostgreSQL
+   * database), beside the server's, to look at rows as stored.
+   */
+  public Connection connectToDatabase() throws SQLException {
+    Config.Database database = config.database();
+    String url = database.url();
+    if (url.isEmpty()) {
+      return DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("gatehouse.db"));
+    }
+    return DriverManager.getConnection(url, database.user(), database.password());
   }
 
   public URI uri(String path) {
