@@ -344,6 +344,7 @@ public final class Gatehouse implements AutoCloseable {
           ports[2] = http.listen("metrics", config.metrics().listen(), metrics);
         }
         background = new Background(sessions, devices, audit, sessionPolicy.flushEvery());
+        http.serving();
         ready.set(true);
         LOG.info(
             () ->

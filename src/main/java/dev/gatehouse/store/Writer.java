@@ -78,6 +78,13 @@ public final class Writer implements AutoCloseable {
       this.tx = tx;
     }
 
+    /** Forgets a run that was rolled back with its whole batch, before the batch runs again. */
+    void reset() {
+      value = null;
+      tx = null;
+      failure = null;
+    }
+
     void complete() {
       if (failure != null) {
         result.completeExceptionally(failure);
@@ -200,6 +207,10 @@ public final class Writer implements AutoCloseable {
   }
 
   private void commit(List<Pending<?>> batch) {
+    commit(batch, true);
+  }
+
+  private void commit(List<Pending<?>> batch, boolean mayRetry) {
     Set<DataClass> classes = EnumSet.noneOf(DataClass.class);
     batch.forEach(p -> classes.add(p.dataClass));
     try {
@@ -236,6 +247,14 @@ public final class Writer implements AutoCloseable {
                 new StoreException(
                     String.valueOf(e.getMessage()), new SQLException(e), false, false);
           };
+      // Lost a race with another node's transaction (PostgreSQL 40001/40P01): nothing of the batch
+      // was applied, so it runs once more, whole; a second loss fails it as below.
+      if (mayRetry && failure.isRetryable()) {
+        LOG.log(Level.FINE, "write batch lost a race; running it once more", e);
+        batch.forEach(Pending::reset);
+        commit(batch, false);
+        return;
+      }
       LOG.log(Level.WARNING, "write batch of " + batch.size() + " failed; nothing was applied", e);
       suspect = failure.isUnavailable();
       for (Pending<?> pending : batch) {
@@ -289,7 +308,7 @@ public final class Writer implements AutoCloseable {
       pending.run(new Tx(connection, metrics.writeStatements, backend));
       return true;
     } catch (StoreException e) {
-      if (e.isUnavailable()) {
+      if (e.isUnavailable() || e.isRetryable()) {
         throw e;
       }
       metrics.failedUnits.increment();
@@ -307,7 +326,7 @@ public final class Writer implements AutoCloseable {
     try {
       pending.run(new Tx(connection, metrics.writeStatements, backend));
     } catch (StoreException e) {
-      if (e.isUnavailable()) {
+      if (e.isUnavailable() || e.isRetryable()) {
         throw e;
       }
       rollBackUnit(pending, e);

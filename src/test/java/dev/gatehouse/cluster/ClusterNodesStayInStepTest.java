@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.testing.Browser;
 import dev.gatehouse.testing.Cluster;
 import dev.gatehouse.testing.Proxy;
+import dev.gatehouse.testing.TestBackend;
 import dev.gatehouse.testing.TestGatehouse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * decisions honour (a sign-in), or honour as soon as they hear of it (a disable, a revocation, an
  * app's new rule), with no restart and no statement on the hot path.
  */
+@Tag(TestBackend.OWN_DATABASE)
 class ClusterNodesStayInStepTest {
   private static final String WIKI = "https://wiki.example.test/page";
 

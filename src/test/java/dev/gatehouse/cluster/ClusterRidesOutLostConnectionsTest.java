@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.testing.Browser;
 import dev.gatehouse.testing.Cluster;
 import dev.gatehouse.testing.Proxy;
+import dev.gatehouse.testing.TestBackend;
 import dev.gatehouse.testing.TestGatehouse;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the database is unreachable, writes answer 503 and change nothing; when it is back, the node
  * reconnects and reloads by itself, and what it missed meanwhile is in memory.
  */
+@Tag(TestBackend.OWN_DATABASE)
 class ClusterRidesOutLostConnectionsTest {
   private static final String WIKI = "https://wiki.example.test/page";
   private static final String APP =

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.store.Writer;
 import dev.gatehouse.testing.Cluster;
+import dev.gatehouse.testing.TestBackend;
 import dev.gatehouse.testing.TestGatehouse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * transaction-level advisory lock: while another node's transaction holds a job, this node skips it
  * without waiting; when that node commits, or dies with its connection, the job is free again.
  */
+@Tag(TestBackend.OWN_DATABASE)
 class JobsRunOnOneNodeAtATimeTest {
   /** As {@code store.Tx} keys a job: Gatehouse's range, then the job name's hash. */
   private static final int RANGE = 0x6768;

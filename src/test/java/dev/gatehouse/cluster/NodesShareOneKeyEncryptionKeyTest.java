@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.testing.Cluster;
+import dev.gatehouse.testing.TestBackend;
 import dev.gatehouse.testing.TestGatehouse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -14,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * together on an empty database make one set of keys between them, and a node started with another
  * KEK refuses to start, naming the setting, instead of failing at its first signature.
  */
+@Tag(TestBackend.OWN_DATABASE)
 class NodesShareOneKeyEncryptionKeyTest {
   @TempDir Path dir;
 

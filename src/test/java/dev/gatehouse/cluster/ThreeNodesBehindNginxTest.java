@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.testing.Browser;
 import dev.gatehouse.testing.Cluster;
 import dev.gatehouse.testing.RealProxy;
+import dev.gatehouse.testing.TestBackend;
 import dev.gatehouse.testing.TestGatehouse;
 import java.io.IOException;
 import java.net.URI;
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * acknowledged (nginx sends the clients to the others); a PostgreSQL restart under load does not
  * stop decisions, and writes come back by themselves.
  */
+@Tag(TestBackend.OWN_DATABASE)
 class ThreeNodesBehindNginxTest {
   private static final String APP =
       """

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.store.StoreMetrics;
 import dev.gatehouse.testing.Cluster;
 import dev.gatehouse.testing.Proxy;
+import dev.gatehouse.testing.TestBackend;
 import dev.gatehouse.testing.TestGatehouse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -12,6 +13,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * attacker's made-up cookies must not become a query flood: 10,000 random, well-formed cookies cost
  * at most the configured lookups a second, and repeating one costs nothing.
  */
+@Tag(TestBackend.OWN_DATABASE)
 class UnknownSessionCookiesCostBoundedStatementsTest {
   private static final int PER_SECOND = 20;
 

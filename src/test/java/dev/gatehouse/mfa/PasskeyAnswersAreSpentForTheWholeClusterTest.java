@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.testing.Browser;
 import dev.gatehouse.testing.Cluster;
+import dev.gatehouse.testing.TestBackend;
 import dev.gatehouse.testing.TestGatehouse;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * because the node that accepted it recorded the challenge as spent in the database in the same
  * unit that signed the user in. Failed before the record: each node kept its own spent set.
  */
+@Tag(TestBackend.OWN_DATABASE)
 class PasskeyAnswersAreSpentForTheWholeClusterTest {
   private static final Pattern REGISTER =
       Pattern.compile("data-webauthn=\"register\"[^>]*data-options=\"([^\"]+)\"");
