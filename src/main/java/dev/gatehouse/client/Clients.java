@@ -429,7 +429,9 @@ public final class Clients {
   private static final String WITH_SECRET = "SELECT " + COLUMNS + ", secret_digest FROM clients";
 
   private static ClientDirectory.Entry entry(ResultSet row) throws SQLException {
-    return new ClientDirectory.Entry(ROW.map(row), nullToEmpty(row.getString(18)));
+    // secret_digest follows the COLUMNS, whatever their number.
+    return new ClientDirectory.Entry(
+        ROW.map(row), nullToEmpty(row.getString(row.getMetaData().getColumnCount())));
   }
 
   private static String nullToEmpty(@Nullable String value) {
