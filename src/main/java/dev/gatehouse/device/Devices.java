@@ -208,14 +208,16 @@ public final class Devices {
   }
 
   /**
-   * Whether a token {@link #resolve} did not know should be looked up in the database ({@link
-   * #lookUp}): on a cluster only, well-formed, not looked up in vain lately, within the lookups
-   * allowed a second. Hot path: no I/O.
+   * Whether a token memory does not know should be looked up in the database ({@link #lookUp}): on
+   * a cluster only, well-formed, not looked up in vain lately, within the lookups allowed a second.
+   * Hot path: no I/O.
    */
   public boolean worthLookingUp(String token) {
-    return missed != null
-        && token.startsWith("gh_dt_")
-        && missed.mayLookUp(token, Secrets.digest(token), clock.millis());
+    if (missed == null || !token.startsWith("gh_dt_")) {
+      return false;
+    }
+    String digest = Secrets.digest(token);
+    return !byDigest.containsKey(digest) && missed.mayLookUp(token, digest, clock.millis());
   }
 
   /** Reads the device behind {@code token} from the database (blocking) into memory. */

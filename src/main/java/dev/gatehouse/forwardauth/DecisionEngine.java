@@ -53,14 +53,12 @@ final class DecisionEngine {
    */
   @Nullable Runnable lookupFor(Credentials credentials) {
     String session = credentials.session();
-    if (session != null && sessions.resolve(session) == null && sessions.worthLookingUp(session)) {
+    // worthLookingUp answers false at once on one node, and for a cookie memory knows as live.
+    if (session != null && sessions.worthLookingUp(session)) {
       return () -> sessions.lookUp(session);
     }
     String device = credentials.device() != null ? credentials.device() : credentials.bearer();
-    if (session == null
-        && device != null
-        && devices.resolve(device) == null
-        && devices.worthLookingUp(device)) {
+    if (session == null && device != null && devices.worthLookingUp(device)) {
       return () -> devices.lookUp(device);
     }
     return null;
