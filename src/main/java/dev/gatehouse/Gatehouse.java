@@ -1,7 +1,9 @@
 package dev.gatehouse;
 
 import dev.gatehouse.admin.AdminRoutes;
+import dev.gatehouse.admin.Administration;
 import dev.gatehouse.admin.OpenApiRoutes;
+import dev.gatehouse.admin.console.Console;
 import dev.gatehouse.apikey.ApiKeys;
 import dev.gatehouse.app.AppDirectory;
 import dev.gatehouse.app.AppEvent;
@@ -32,6 +34,7 @@ import dev.gatehouse.net.ClientAddresses;
 import dev.gatehouse.oidc.OidcRoutes;
 import dev.gatehouse.session.SessionPolicy;
 import dev.gatehouse.session.Sessions;
+import dev.gatehouse.session.SignedInUsers;
 import dev.gatehouse.signing.KeyEncryption;
 import dev.gatehouse.signing.SigningKeys;
 import dev.gatehouse.store.MissedLookups;
@@ -48,6 +51,7 @@ import dev.gatehouse.web.Csrf;
 import dev.gatehouse.web.HealthRoutes;
 import dev.gatehouse.web.HttpStack;
 import dev.gatehouse.web.Routing;
+import dev.gatehouse.web.StaticFile;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -279,6 +283,11 @@ public final class Gatehouse implements AutoCloseable {
       try {
         Routing main = http.routing(config.server().strictTransportSecurity(), httpMetrics);
         new HealthRoutes(ready::get, store.metrics()::reachable).register(main);
+        StaticFile.of(
+                "/static/gatehouse.css",
+                "/dev/gatehouse/web/gatehouse.css",
+                "text/css; charset=utf-8")
+            .register(main);
         gateway.routes().register(main);
         new LoginRoutes(
                 users,
@@ -317,7 +326,34 @@ public final class Gatehouse implements AutoCloseable {
                 config.oidc().maxJtisPerClient())
             .register(main);
         new OpenApiRoutes(config.server().swaggerUiEnable()).register(main);
+        Administration administration =
+            new Administration(
+                users,
+                groups,
+                apps,
+                clients,
+                apiKeys,
+                devices,
+                factors,
+                sessions,
+                signingKeys,
+                audit);
         new AdminRoutes(
+                users,
+                groups,
+                apps,
+                clients,
+                apiKeys,
+                devices,
+                factors,
+                signingKeys,
+                audit,
+                administration,
+                throttles,
+                clientIps)
+            .register(main);
+        new Console(
+                administration,
                 users,
                 groups,
                 apps,
@@ -328,8 +364,10 @@ public final class Gatehouse implements AutoCloseable {
                 sessions,
                 signingKeys,
                 audit,
-                throttles,
-                clientIps)
+                new SignedInUsers(sessions, directory),
+                csrf,
+                clientIps,
+                config.mfa().requireForAdmins())
             .register(main);
         int[] ports = {-1, -1, -1};
         ports[0] = http.listen("the portal and APIs", config.server().listen(), main);

@@ -1,32 +1,23 @@
 package dev.gatehouse.admin;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.gatehouse.apikey.ApiKey;
 import dev.gatehouse.apikey.ApiKeys;
-import dev.gatehouse.apikey.CreatedApiKey;
-import dev.gatehouse.app.App;
 import dev.gatehouse.app.AppRequest;
 import dev.gatehouse.app.Apps;
 import dev.gatehouse.audit.Actor;
 import dev.gatehouse.audit.Audit;
-import dev.gatehouse.audit.AuditEntry;
 import dev.gatehouse.audit.AuditKind;
 import dev.gatehouse.audit.AuditPage;
 import dev.gatehouse.audit.AuditQuery;
-import dev.gatehouse.client.Client;
 import dev.gatehouse.client.ClientRequest;
 import dev.gatehouse.client.Clients;
-import dev.gatehouse.client.CreatedClient;
-import dev.gatehouse.device.Device;
 import dev.gatehouse.device.Devices;
 import dev.gatehouse.failure.Failure;
 import dev.gatehouse.mfa.Factors;
-import dev.gatehouse.session.Sessions;
 import dev.gatehouse.signing.SigningKeys;
 import dev.gatehouse.store.Listing;
 import dev.gatehouse.throttle.Throttle;
 import dev.gatehouse.throttle.Throttles;
-import dev.gatehouse.user.Group;
 import dev.gatehouse.user.Groups;
 import dev.gatehouse.user.NewUser;
 import dev.gatehouse.user.User;
@@ -53,16 +44,12 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The admin REST API under {@code /api/admin}. Handlers parse, call a facade and render; errors are
- * thrown as {@link Failure}s and mapped in one place. The routes are one table, {@link #ROUTES}, so
- * that a test can check {@code openapi.json} documents every one of them. All run on virtual
- * threads: they read through the pool or write through the writer.
- *
- * <p>Every change is recorded in the audit log with the request's API key as the actor, right after
- * the facade call returns and before the answer is sent (the facades take no audit hook, so the
- * event is its own writer unit in the next batch; a crash between the two can lose the event of a
- * change that did happen). A change that fails, validation included, records nothing. Signing-key
- * rotation is the exception: its event commits in the same transaction as the keys.
+ * The admin REST API under {@code /api/admin}. Handlers parse, read through a facade or change
+ * through {@link Administration} (which validates and audits with the request's API key as the
+ * actor, as it does for the console), and render; errors are thrown as {@link Failure}s and mapped
+ * in one place. The routes are one table, {@link #ROUTES}, so that tests can check that {@code
+ * openapi.json} documents every one of them and that the console has each or says why not. All run
+ * on virtual threads: they read through the pool or write through the writer.
  */
 public final class AdminRoutes {
   /** A handler that runs on the {@link AdminRoutes} it is registered for. */
@@ -127,11 +114,11 @@ public final class AdminRoutes {
   private final ApiKeys apiKeys;
   private final Devices devices;
   private final Factors factors;
-  private final Sessions sessions;
   private final SigningKeys signingKeys;
   private final Audit audit;
   private final Throttle keyGuesses;
   private final ClientIps clientIps;
+  private final Administration admin;
 
   public AdminRoutes(
       Users users,
@@ -141,11 +128,12 @@ public final class AdminRoutes {
       ApiKeys apiKeys,
       Devices devices,
       Factors factors,
-      Sessions sessions,
       SigningKeys signingKeys,
       Audit audit,
+      Administration admin,
       Throttles throttles,
       ClientIps clientIps) {
+    this.admin = admin;
     this.clientIps = clientIps;
     this.users = users;
     this.groups = groups;
@@ -154,7 +142,6 @@ public final class AdminRoutes {
     this.apiKeys = apiKeys;
     this.devices = devices;
     this.factors = factors;
-    this.sessions = sessions;
     this.signingKeys = signingKeys;
     this.audit = audit;
     this.keyGuesses = throttles.perAddress("api_key");
@@ -186,9 +173,7 @@ public final class AdminRoutes {
   }
 
   private void createUser(RoutingContext ctx) {
-    User user = users.create(Json.read(ctx, NewUser.class));
-    changed(ctx, "create", "user", user.id(), null, user, user.id(), user.username());
-    created(ctx, user);
+    created(ctx, admin.createUser(origin(ctx), Json.read(ctx, NewUser.class)));
   }
 
   /** {@code ?username=} narrows the list to that user (or none), as the contract asks. */
@@ -215,32 +200,20 @@ public final class AdminRoutes {
 
   private void updateUser(RoutingContext ctx) {
     Json.Patch<UserPatch> patch = Json.readPatch(ctx, UserPatch.class);
-    User before = users.get(param(ctx, "id"));
-    User after = users.update(before.id(), patch.value(), patch.nulls());
-    changed(ctx, "update", "user", after.id(), before, after, after.id(), after.username());
-    if (patch.value().password() != null) {
-      audit.recordNow(
-          by(ctx, AuditKind.PASSWORD_CHANGED)
-              .subject(after.id(), after.username())
-              .object("user", after.id())
-              .reason("set through the admin API"));
-    }
-    ok(ctx, after);
+    ok(ctx, admin.updateUser(origin(ctx), param(ctx, "id"), patch.value(), patch.nulls()));
   }
 
   private void deleteUser(RoutingContext ctx) {
-    User before = users.get(param(ctx, "id"));
-    users.delete(before.id());
-    changed(ctx, "delete", "user", before.id(), before, null, before.id(), before.username());
+    admin.deleteUser(origin(ctx), param(ctx, "id"));
     noContent(ctx);
   }
 
   private void createGroup(RoutingContext ctx) {
     Bodies.GroupBody body = Json.read(ctx, Bodies.GroupBody.class);
-    Group group =
-        groups.create(required("name", body.name()), Boolean.TRUE.equals(body.requireMfa()));
-    changed(ctx, "create", "group", group.name(), null, group, null, null);
-    created(ctx, group);
+    created(
+        ctx,
+        admin.createGroup(
+            origin(ctx), required("name", body.name()), Boolean.TRUE.equals(body.requireMfa())));
   }
 
   private void listGroups(RoutingContext ctx) {
@@ -257,40 +230,28 @@ public final class AdminRoutes {
     if (required == null) {
       throw new Failure.Invalid("require_mfa", "require_mfa (true or false) is required");
     }
-    Group before = groups.get(param(ctx, "name"));
-    Group after = groups.requireMfa(before.name(), required);
-    changed(ctx, "update", "group", after.name(), before, after, null, null);
-    ok(ctx, after);
+    ok(ctx, admin.requireMfa(origin(ctx), param(ctx, "name"), required));
   }
 
   private void deleteGroup(RoutingContext ctx) {
-    Group before = groups.get(param(ctx, "name"));
-    groups.delete(before.name());
-    changed(ctx, "delete", "group", before.name(), before, null, null, null);
+    admin.deleteGroup(origin(ctx), param(ctx, "name"));
     noContent(ctx);
   }
 
   private void addMember(RoutingContext ctx) {
     String group = param(ctx, "name");
     String username = required("username", Json.read(ctx, Bodies.MemberBody.class).username());
-    groups.addMember(group, username);
-    Group after = groups.get(group);
-    changed(ctx, "add_member", "group", group, null, Map.of("member", username), null, username);
-    created(ctx, after);
+    admin.addMember(origin(ctx), group, username);
+    created(ctx, groups.get(group));
   }
 
   private void removeMember(RoutingContext ctx) {
-    String group = param(ctx, "name");
-    String username = param(ctx, "username");
-    groups.removeMember(group, username);
-    changed(ctx, "remove_member", "group", group, Map.of("member", username), null, null, username);
+    admin.removeMember(origin(ctx), param(ctx, "name"), param(ctx, "username"));
     noContent(ctx);
   }
 
   private void createApp(RoutingContext ctx) {
-    App app = apps.create(Json.read(ctx, AppRequest.class));
-    changed(ctx, "create", "app", app.id(), null, app, null, null);
-    created(ctx, app);
+    created(ctx, admin.createApp(origin(ctx), Json.read(ctx, AppRequest.class)));
   }
 
   private void listApps(RoutingContext ctx) {
@@ -303,23 +264,16 @@ public final class AdminRoutes {
 
   private void updateApp(RoutingContext ctx) {
     AppRequest request = Json.read(ctx, AppRequest.class);
-    App before = apps.get(param(ctx, "id"));
-    App after = apps.update(before.id(), request);
-    changed(ctx, "update", "app", after.id(), before, after, null, null);
-    ok(ctx, after);
+    ok(ctx, admin.updateApp(origin(ctx), param(ctx, "id"), request));
   }
 
   private void deleteApp(RoutingContext ctx) {
-    App before = apps.get(param(ctx, "id"));
-    apps.delete(before.id());
-    changed(ctx, "delete", "app", before.id(), before, null, null, null);
+    admin.deleteApp(origin(ctx), param(ctx, "id"));
     noContent(ctx);
   }
 
   private void createClient(RoutingContext ctx) {
-    CreatedClient client = clients.create(Json.read(ctx, ClientRequest.class));
-    changed(ctx, "create", "client", client.client().clientId(), null, client.client(), null, null);
-    created(ctx, client);
+    created(ctx, admin.createClient(origin(ctx), Json.read(ctx, ClientRequest.class)));
   }
 
   private void listClients(RoutingContext ctx) {
@@ -332,31 +286,21 @@ public final class AdminRoutes {
 
   private void updateClient(RoutingContext ctx) {
     ClientRequest request = Json.read(ctx, ClientRequest.class);
-    Client before = clients.get(param(ctx, "client_id"));
-    Client after = clients.update(before.clientId(), request);
-    changed(ctx, "update", "client", after.clientId(), before, after, null, null);
-    ok(ctx, after);
+    ok(ctx, admin.updateClient(origin(ctx), param(ctx, "client_id"), request));
   }
 
   private void rotateSecret(RoutingContext ctx) {
-    CreatedClient rotated = clients.rotateSecret(param(ctx, "client_id"));
-    audit.recordNow(
-        by(ctx, AuditKind.CLIENT_SECRET_ROTATED).object("client", rotated.client().clientId()));
-    ok(ctx, rotated);
+    ok(ctx, admin.rotateSecret(origin(ctx), param(ctx, "client_id")));
   }
 
   private void deleteClient(RoutingContext ctx) {
-    Client before = clients.get(param(ctx, "client_id"));
-    clients.delete(before.clientId());
-    changed(ctx, "delete", "client", before.clientId(), before, null, null, null);
+    admin.deleteClient(origin(ctx), param(ctx, "client_id"));
     noContent(ctx);
   }
 
   private void createApiKey(RoutingContext ctx) {
     Bodies.ApiKeyBody body = Json.read(ctx, Bodies.ApiKeyBody.class);
-    CreatedApiKey key = apiKeys.create(body.name(), body.role(), body.expiresAt());
-    changed(ctx, "create", "api_key", key.key().id(), null, key.key(), null, null);
-    created(ctx, key);
+    created(ctx, admin.createApiKey(origin(ctx), body.name(), body.role(), body.expiresAt()));
   }
 
   private void listApiKeys(RoutingContext ctx) {
@@ -368,9 +312,7 @@ public final class AdminRoutes {
   }
 
   private void deleteApiKey(RoutingContext ctx) {
-    ApiKey before = apiKeys.get(param(ctx, "id"));
-    apiKeys.delete(before.id());
-    changed(ctx, "delete", "api_key", before.id(), before, null, null, null);
+    admin.deleteApiKey(origin(ctx), param(ctx, "id"));
     noContent(ctx);
   }
 
@@ -397,24 +339,11 @@ public final class AdminRoutes {
         grace = java.time.Duration.ofSeconds(seconds);
       }
     }
-    ok(ctx, Map.of("items", signingKeys.rotate(grace, actor(ctx))));
+    ok(ctx, Map.of("items", admin.rotateKeys(origin(ctx), grace)));
   }
 
-  /**
-   * Signs a user out everywhere: a lost or stolen phone, or a group that now requires a second
-   * factor and should apply at once. Paired devices and OAuth grants stay (they have their own
-   * revocations).
-   */
   private void endSessions(RoutingContext ctx) {
-    User user = users.get(param(ctx, "id"));
-    int ended = sessions.endAll(user.id());
-    audit.recordNow(
-        by(ctx, AuditKind.SESSION_REVOKED)
-            .subject(user.id(), user.username())
-            .object("session", "all")
-            .details(Map.of("ended", ended))
-            .reason("revoked through the admin API"));
-    Json.send(ctx, 200, Map.of("ended", ended));
+    Json.send(ctx, 200, Map.of("ended", admin.endSessions(origin(ctx), param(ctx, "id"))));
   }
 
   /** A user's second factors: TOTP, passkeys and security keys, recovery codes left. */
@@ -423,54 +352,19 @@ public final class AdminRoutes {
     ok(ctx, factors.of(user.id()));
   }
 
-  /**
-   * Removes every second factor and recovery code of a user who lost them: they sign in with their
-   * password and, where required, set up a new one. Their sessions stay; revoke them too if the
-   * loss may be a theft.
-   */
   private void resetFactors(RoutingContext ctx) {
-    User user = users.get(param(ctx, "id"));
-    if (!factors.reset(user.id())) {
-      throw new Failure.NotFound("user " + user.username() + " has no second factor");
-    }
-    factorRemoved(ctx, user, "all");
+    admin.resetFactors(origin(ctx), param(ctx, "id"));
     noContent(ctx);
   }
 
   /** {@code factor}: {@code totp}, {@code recovery_codes}, or a passkey's id. */
   private void removeFactor(RoutingContext ctx) {
-    User user = users.get(param(ctx, "id"));
-    String factor = param(ctx, "factor");
-    boolean removed =
-        switch (factor) {
-          case "totp" -> factors.removeTotp(user.id());
-          case "recovery_codes" -> factors.removeRecoveryCodes(user.id());
-          default -> factors.removePasskey(user.id(), factor);
-        };
-    if (!removed) {
-      throw new Failure.NotFound("user " + user.username() + " has no factor " + factor);
-    }
-    factorRemoved(ctx, user, factor);
+    admin.removeFactor(origin(ctx), param(ctx, "id"), param(ctx, "factor"));
     noContent(ctx);
   }
 
-  private void factorRemoved(RoutingContext ctx, User user, String factor) {
-    audit.recordNow(
-        by(ctx, AuditKind.SECOND_FACTOR_REMOVED)
-            .subject(user.id(), user.username())
-            .object("factor", factor)
-            .reason("removed through the admin API"));
-  }
-
   private void revokeDevice(RoutingContext ctx) {
-    String id = param(ctx, "id");
-    Device before = devices.all().stream().filter(d -> d.id().equals(id)).findFirst().orElse(null);
-    devices.revoke(null, id);
-    audit.recordNow(
-        by(ctx, AuditKind.DEVICE_REVOKED)
-            .subject(before == null ? null : before.userId(), null)
-            .object("device", id)
-            .details(before == null ? Map.of() : Map.of("before", summary(before))));
+    admin.revokeDevice(origin(ctx), param(ctx, "id"));
     noContent(ctx);
   }
 
@@ -564,51 +458,16 @@ public final class AdminRoutes {
   }
 
   /** The API key that authenticated this request ({@link AdminAuth} put it there). */
-  private static Actor actor(RoutingContext ctx) {
+  private Administration.Origin origin(RoutingContext ctx) {
     ApiKey key = ctx.get(AdminAuth.KEY);
     if (key == null) {
       throw new IllegalStateException("admin route reached without a key");
     }
-    return Actor.apiKey(key.id(), key.name());
-  }
-
-  /** An event of this request: its API key as the actor, its address and user agent. */
-  private AuditEntry by(RoutingContext ctx, AuditKind kind) {
-    return AuditEntry.of(kind, actor(ctx))
-        .from(clientIps.of(ctx), ctx.request().getHeader("User-Agent"));
-  }
-
-  /**
-   * Records an admin change once it has committed: what was done to which object, and summaries of
-   * it before and after (the objects' API shapes, from which {@link AuditEntry} drops anything
-   * naming a credential).
-   */
-  private void changed(
-      RoutingContext ctx,
-      String action,
-      String type,
-      String id,
-      @Nullable Object before,
-      @Nullable Object after,
-      @Nullable String subjectUserId,
-      @Nullable String subjectUsername) {
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("action", action);
-    if (before != null) {
-      details.put("before", summary(before));
-    }
-    if (after != null) {
-      details.put("after", summary(after));
-    }
-    audit.recordNow(
-        by(ctx, AuditKind.ADMIN_CHANGE)
-            .subject(subjectUserId, subjectUsername)
-            .object(type, id)
-            .details(details));
-  }
-
-  private static Map<String, Object> summary(Object value) {
-    return Json.MAPPER.convertValue(value, new TypeReference<Map<String, Object>>() {});
+    return new Administration.Origin(
+        Actor.apiKey(key.id(), key.name()),
+        clientIps.of(ctx),
+        ctx.request().getHeader("User-Agent"),
+        "the admin API");
   }
 
   private static <T> void page(RoutingContext ctx, BiFunction<Integer, Integer, Listing<T>> list) {

@@ -14,12 +14,8 @@ import dev.gatehouse.web.Form;
 import dev.gatehouse.web.HtmlPage;
 import dev.gatehouse.web.Http;
 import dev.gatehouse.web.Routing;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
+import dev.gatehouse.web.StaticFile;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -47,7 +43,6 @@ final class SecondFactorRoutes {
   private final Throttle perAccount;
   private final Throttle passwordless;
   private final Pages pages;
-  private final Buffer script;
 
   SecondFactorRoutes(
       Factors factors,
@@ -69,19 +64,11 @@ final class SecondFactorRoutes {
     this.perAccount = throttles.perAccount("second_factor");
     this.passwordless = throttles.perAddress("passkey");
     this.pages = pages;
-    this.script = Buffer.buffer(resource("/dev/gatehouse/mfa/webauthn.js"));
   }
 
   void register(Routing routing) {
-    routing.onLoop(
-        HttpMethod.GET,
-        SCRIPT_PATH,
-        ctx ->
-            ctx.response()
-                .putHeader("Content-Type", "text/javascript; charset=utf-8")
-                .putHeader("Cache-Control", "public, max-age=300")
-                .putHeader("X-Content-Type-Options", "nosniff")
-                .end(script));
+    StaticFile.of(SCRIPT_PATH, "/dev/gatehouse/mfa/webauthn.js", "text/javascript; charset=utf-8")
+        .register(routing);
     routing
         .pages()
         .get("/login/verify", this::verifyPage)
@@ -359,16 +346,5 @@ final class SecondFactorRoutes {
 
   private static String query(String rd) {
     return rd.isEmpty() ? "" : "?rd=" + SignIns.encode(rd);
-  }
-
-  private static byte[] resource(String path) {
-    try (InputStream in = SecondFactorRoutes.class.getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IllegalStateException(path + " is missing from the jar");
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -117,6 +117,52 @@ public final class Groups {
         });
   }
 
+  /** A group as lists show it: its member count, not its members. */
+  public record Summary(String name, boolean requireMfa, long members) {}
+
+  /**
+   * A page of the groups whose name contains {@code text} (every group when blank), ordered by
+   * name, with member counts; for the console, where one group may hold every user.
+   */
+  public Listing<Summary> summaries(String text, int limit, int offset) {
+    String needle = Like.needle(text);
+    String where = needle.isEmpty() ? "" : " WHERE lower(g.name) LIKE ?" + Like.ESCAPE;
+    Object[] filter = needle.isEmpty() ? new Object[0] : new Object[] {Like.containing(needle)};
+    return reads.read(
+        q ->
+            new Listing<>(
+                q.list(
+                    "SELECT g.name, g.require_mfa,"
+                        + " (SELECT COUNT(*) FROM memberships m WHERE m.group_name = g.name)"
+                        + " FROM groups_ g"
+                        + where
+                        + " ORDER BY g.name LIMIT ? OFFSET ?",
+                    r -> new Summary(r.getString(1), r.getBoolean(2), r.getLong(3)),
+                    concat(filter, limit, offset)),
+                q.count("SELECT COUNT(*) FROM groups_ g" + where, filter)));
+  }
+
+  /** A page of group {@code name}'s members' usernames in order, and how many it has. */
+  public Listing<String> memberPage(String name, int limit, int offset) {
+    return reads.read(
+        q ->
+            new Listing<>(
+                q.list(
+                    "SELECT u.username FROM memberships m JOIN users u ON u.id = m.user_id"
+                        + " WHERE m.group_name = ? ORDER BY u.username LIMIT ? OFFSET ?",
+                    row -> row.getString(1),
+                    name,
+                    limit,
+                    offset),
+                q.count("SELECT COUNT(*) FROM memberships WHERE group_name = ?", name)));
+  }
+
+  private static Object[] concat(Object[] first, Object... rest) {
+    Object[] all = java.util.Arrays.copyOf(first, first.length + rest.length);
+    System.arraycopy(rest, 0, all, first.length, rest.length);
+    return all;
+  }
+
   private static List<String> members(Query q, String group) {
     return q.list(
         "SELECT u.username FROM memberships m JOIN users u ON u.id = m.user_id"

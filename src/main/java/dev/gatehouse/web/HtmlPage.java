@@ -25,8 +25,9 @@ public final class HtmlPage {
   private static final Pattern SCHEME = Pattern.compile("^[a-z][a-z0-9+.-]*$");
 
   /**
-   * No script at all, inline styles, same-origin images, and forms that post only to the portal:
-   * what a portal page needs when none of its forms leads elsewhere.
+   * No script at all, the one stylesheet ({@code /static/gatehouse.css}, no inline style),
+   * same-origin images, and forms that post only to the portal: what a portal page needs when none
+   * of its forms leads elsewhere.
    */
   public static final String CSP = csp(List.of());
 
@@ -47,7 +48,7 @@ public final class HtmlPage {
    * run too: scripts from the portal's own origin, never inline ones.
    */
   public static String csp(Collection<URI> formTargets, boolean script) {
-    return "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+    return "default-src 'none'; style-src 'self'; img-src 'self'; "
         + (script ? "script-src 'self'; " : "")
         + formAction(formTargets)
         + "; frame-ancestors 'none'; base-uri 'none'";

@@ -1,0 +1,347 @@
+package dev.gatehouse.admin;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.gatehouse.apikey.ApiKey;
+import dev.gatehouse.apikey.ApiKeys;
+import dev.gatehouse.apikey.CreatedApiKey;
+import dev.gatehouse.app.App;
+import dev.gatehouse.app.AppRequest;
+import dev.gatehouse.app.Apps;
+import dev.gatehouse.audit.Actor;
+import dev.gatehouse.audit.Audit;
+import dev.gatehouse.audit.AuditEntry;
+import dev.gatehouse.audit.AuditKind;
+import dev.gatehouse.client.Client;
+import dev.gatehouse.client.ClientRequest;
+import dev.gatehouse.client.Clients;
+import dev.gatehouse.client.CreatedClient;
+import dev.gatehouse.device.Device;
+import dev.gatehouse.device.Devices;
+import dev.gatehouse.failure.Failure;
+import dev.gatehouse.mfa.Factors;
+import dev.gatehouse.session.Sessions;
+import dev.gatehouse.signing.SigningKey;
+import dev.gatehouse.signing.SigningKeys;
+import dev.gatehouse.user.Group;
+import dev.gatehouse.user.Groups;
+import dev.gatehouse.user.NewUser;
+import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserPatch;
+import dev.gatehouse.user.Users;
+import dev.gatehouse.web.Json;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every change an administrator can make, whichever door they came through: the admin API (an API
+ * key) or the console (a signed-in member of {@code admins}). Each operation calls the feature's
+ * facade, which validates, and records the change in the audit log with {@link Origin}'s actor, so
+ * that the two doors cannot drift apart in what they check or what they leave behind.
+ *
+ * <p>The event is recorded right after the facade call returns (the facades take no audit hook, so
+ * it is its own writer unit in the next batch; a crash between the two can lose the event of a
+ * change that did happen). A change that fails, validation included, records nothing. Signing-key
+ * rotation is the exception: its event commits in the same transaction as the keys.
+ */
+public final class Administration {
+  /**
+   * Who asks and from where.
+   *
+   * @param via how the change arrived, for the audit reason: {@code "the admin API"}, {@code "the
+   *     admin console"}
+   */
+  public record Origin(Actor actor, @Nullable String ip, @Nullable String userAgent, String via) {}
+
+  private final Users users;
+  private final Groups groups;
+  private final Apps apps;
+  private final Clients clients;
+  private final ApiKeys apiKeys;
+  private final Devices devices;
+  private final Factors factors;
+  private final Sessions sessions;
+  private final SigningKeys signingKeys;
+  private final Audit audit;
+
+  public Administration(
+      Users users,
+      Groups groups,
+      Apps apps,
+      Clients clients,
+      ApiKeys apiKeys,
+      Devices devices,
+      Factors factors,
+      Sessions sessions,
+      SigningKeys signingKeys,
+      Audit audit) {
+    this.users = users;
+    this.groups = groups;
+    this.apps = apps;
+    this.clients = clients;
+    this.apiKeys = apiKeys;
+    this.devices = devices;
+    this.factors = factors;
+    this.sessions = sessions;
+    this.signingKeys = signingKeys;
+    this.audit = audit;
+  }
+
+  // ---- users ----
+
+  public User createUser(Origin origin, NewUser request) {
+    User user = users.create(request);
+    changed(origin, "create", "user", user.id(), null, user, user.id(), user.username());
+    return user;
+  }
+
+  /**
+   * Applies {@code patch} to user {@code id}; {@code nulls} are the fields sent as an explicit null
+   * (see {@link Users#update}).
+   */
+  public User updateUser(Origin origin, String id, UserPatch patch, Set<String> nulls) {
+    User before = users.get(id);
+    User after = users.update(before.id(), patch, nulls);
+    changed(origin, "update", "user", after.id(), before, after, after.id(), after.username());
+    if (patch.password() != null) {
+      audit.recordNow(
+          by(origin, AuditKind.PASSWORD_CHANGED)
+              .subject(after.id(), after.username())
+              .object("user", after.id())
+              .reason("set through " + origin.via()));
+    }
+    return after;
+  }
+
+  public void deleteUser(Origin origin, String id) {
+    User before = users.get(id);
+    users.delete(before.id());
+    changed(origin, "delete", "user", before.id(), before, null, before.id(), before.username());
+  }
+
+  /**
+   * Signs a user out everywhere: a lost or stolen phone, or a group that now requires a second
+   * factor and should apply at once. Paired devices and OAuth grants stay (they have their own
+   * revocations). Returns how many sessions ended.
+   */
+  public int endSessions(Origin origin, String userId) {
+    User user = users.get(userId);
+    int ended = sessions.endAll(user.id());
+    audit.recordNow(
+        by(origin, AuditKind.SESSION_REVOKED)
+            .subject(user.id(), user.username())
+            .object("session", "all")
+            .details(Map.of("ended", ended))
+            .reason("revoked through " + origin.via()));
+    return ended;
+  }
+
+  /** Ends one session of user {@code userId}; false when it was not theirs or already over. */
+  public boolean endSession(Origin origin, String userId, String sessionId) {
+    User user = users.get(userId);
+    if (!sessions.revoke(user.id(), sessionId)) {
+      return false;
+    }
+    audit.recordNow(
+        by(origin, AuditKind.SESSION_REVOKED)
+            .subject(user.id(), user.username())
+            .object("session", sessionId)
+            .reason("revoked through " + origin.via()));
+    return true;
+  }
+
+  /**
+   * Removes every second factor and recovery code of a user who lost them: they sign in with their
+   * password and, where required, set up a new one. Their sessions stay; revoke them too if the
+   * loss may be a theft.
+   */
+  public void resetFactors(Origin origin, String userId) {
+    User user = users.get(userId);
+    if (!factors.reset(user.id())) {
+      throw new Failure.NotFound("user " + user.username() + " has no second factor");
+    }
+    factorRemoved(origin, user, "all");
+  }
+
+  /** {@code factor}: {@code totp}, {@code recovery_codes}, or a passkey's id. */
+  public void removeFactor(Origin origin, String userId, String factor) {
+    User user = users.get(userId);
+    boolean removed =
+        switch (factor) {
+          case "totp" -> factors.removeTotp(user.id());
+          case "recovery_codes" -> factors.removeRecoveryCodes(user.id());
+          default -> factors.removePasskey(user.id(), factor);
+        };
+    if (!removed) {
+      throw new Failure.NotFound("user " + user.username() + " has no factor " + factor);
+    }
+    factorRemoved(origin, user, factor);
+  }
+
+  private void factorRemoved(Origin origin, User user, String factor) {
+    audit.recordNow(
+        by(origin, AuditKind.SECOND_FACTOR_REMOVED)
+            .subject(user.id(), user.username())
+            .object("factor", factor)
+            .reason("removed through " + origin.via()));
+  }
+
+  // ---- groups ----
+
+  public Group createGroup(Origin origin, String name, boolean requireMfa) {
+    Group group = groups.create(name, requireMfa);
+    changed(origin, "create", "group", group.name(), null, group, null, null);
+    return group;
+  }
+
+  /** Members must sign in with a second factor from now on, or no longer need to. */
+  public Group requireMfa(Origin origin, String name, boolean required) {
+    Group before = groups.get(name);
+    Group after = groups.requireMfa(before.name(), required);
+    changed(origin, "update", "group", after.name(), before, after, null, null);
+    return after;
+  }
+
+  public void deleteGroup(Origin origin, String name) {
+    Group before = groups.get(name);
+    groups.delete(before.name());
+    changed(origin, "delete", "group", before.name(), before, null, null, null);
+  }
+
+  public void addMember(Origin origin, String group, String username) {
+    groups.addMember(group, username);
+    changed(origin, "add_member", "group", group, null, Map.of("member", username), null, username);
+  }
+
+  public void removeMember(Origin origin, String group, String username) {
+    groups.removeMember(group, username);
+    changed(
+        origin, "remove_member", "group", group, Map.of("member", username), null, null, username);
+  }
+
+  // ---- apps ----
+
+  public App createApp(Origin origin, AppRequest request) {
+    App app = apps.create(request);
+    changed(origin, "create", "app", app.id(), null, app, null, null);
+    return app;
+  }
+
+  public App updateApp(Origin origin, String id, AppRequest request) {
+    App before = apps.get(id);
+    App after = apps.update(before.id(), request);
+    changed(origin, "update", "app", after.id(), before, after, null, null);
+    return after;
+  }
+
+  public void deleteApp(Origin origin, String id) {
+    App before = apps.get(id);
+    apps.delete(before.id());
+    changed(origin, "delete", "app", before.id(), before, null, null, null);
+  }
+
+  // ---- OIDC clients ----
+
+  public CreatedClient createClient(Origin origin, ClientRequest request) {
+    CreatedClient client = clients.create(request);
+    changed(
+        origin, "create", "client", client.client().clientId(), null, client.client(), null, null);
+    return client;
+  }
+
+  public Client updateClient(Origin origin, String clientId, ClientRequest request) {
+    Client before = clients.get(clientId);
+    Client after = clients.update(before.clientId(), request);
+    changed(origin, "update", "client", after.clientId(), before, after, null, null);
+    return after;
+  }
+
+  /** A new secret, shown once; the old one stops working at once. */
+  public CreatedClient rotateSecret(Origin origin, String clientId) {
+    CreatedClient rotated = clients.rotateSecret(clientId);
+    audit.recordNow(
+        by(origin, AuditKind.CLIENT_SECRET_ROTATED).object("client", rotated.client().clientId()));
+    return rotated;
+  }
+
+  public void deleteClient(Origin origin, String clientId) {
+    Client before = clients.get(clientId);
+    clients.delete(before.clientId());
+    changed(origin, "delete", "client", before.clientId(), before, null, null, null);
+  }
+
+  // ---- API keys, devices, signing keys ----
+
+  public CreatedApiKey createApiKey(
+      Origin origin, @Nullable String name, @Nullable String role, @Nullable Instant expiresAt) {
+    CreatedApiKey key = apiKeys.create(name, role, expiresAt);
+    changed(origin, "create", "api_key", key.key().id(), null, key.key(), null, null);
+    return key;
+  }
+
+  public void deleteApiKey(Origin origin, String id) {
+    ApiKey before = apiKeys.get(id);
+    apiKeys.delete(before.id());
+    changed(origin, "delete", "api_key", before.id(), before, null, null, null);
+  }
+
+  public void revokeDevice(Origin origin, String id) {
+    Device before = devices.all().stream().filter(d -> d.id().equals(id)).findFirst().orElse(null);
+    devices.revoke(null, id);
+    audit.recordNow(
+        by(origin, AuditKind.DEVICE_REVOKED)
+            .subject(before == null ? null : before.userId(), null)
+            .object("device", id)
+            .details(before == null ? Map.of() : Map.of("before", summary(before))));
+  }
+
+  /**
+   * Rotates every algorithm's signing key. The new keys are published at once and sign after {@code
+   * grace} (null: the configured default), so relying parties can fetch them first.
+   */
+  public List<SigningKey> rotateKeys(Origin origin, @Nullable Duration grace) {
+    return signingKeys.rotate(grace, origin.actor());
+  }
+
+  /** An event of {@code origin}: its actor, address and user agent. */
+  private static AuditEntry by(Origin origin, AuditKind kind) {
+    return AuditEntry.of(kind, origin.actor()).from(origin.ip(), origin.userAgent());
+  }
+
+  /**
+   * Records an admin change once it has committed: what was done to which object, and summaries of
+   * it before and after (the objects' API shapes, from which {@link AuditEntry} drops anything
+   * naming a credential).
+   */
+  private void changed(
+      Origin origin,
+      String action,
+      String type,
+      String id,
+      @Nullable Object before,
+      @Nullable Object after,
+      @Nullable String subjectUserId,
+      @Nullable String subjectUsername) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("action", action);
+    if (before != null) {
+      details.put("before", summary(before));
+    }
+    if (after != null) {
+      details.put("after", summary(after));
+    }
+    audit.recordNow(
+        by(origin, AuditKind.ADMIN_CHANGE)
+            .subject(subjectUserId, subjectUsername)
+            .object(type, id)
+            .details(details));
+  }
+
+  private static Map<String, Object> summary(Object value) {
+    return Json.MAPPER.convertValue(value, new TypeReference<Map<String, Object>>() {});
+  }
+}
