@@ -44,8 +44,7 @@ class ConsoleManagesUsersTest {
       HttpResponse<String> post =
           alice.submit("/admin/users", Map.of("username", "mallory", "password", "mallory-pw-1"));
       assertThat(post.statusCode()).isEqualTo(403);
-      assertThat(gh.get("/api/admin/users?username=mallory").json().get("total").asInt())
-          .isZero();
+      assertThat(gh.get("/api/admin/users?username=mallory").json().get("total").asInt()).isZero();
     }
   }
 
@@ -80,8 +79,7 @@ class ConsoleManagesUsersTest {
 
       // Refused by the same validation as the API, shown at the field with what was typed.
       HttpResponse<String> taken =
-          admin.submit(
-              "/admin/users", Map.of("username", "bob", "display_name", "Second Bob"));
+          admin.submit("/admin/users", Map.of("username", "bob", "display_name", "Second Bob"));
       assertThat(taken.statusCode()).isEqualTo(400);
       assertThat(taken.body())
           .containsPattern("id=\"username\"[^>]*aria-invalid=\"true\"")
@@ -91,8 +89,7 @@ class ConsoleManagesUsersTest {
       HttpResponse<String> password =
           admin.submit("/admin/users/" + id + "/password", Map.of("password", "another-bob-pass"));
       assertThat(password.statusCode()).isEqualTo(303);
-      JsonNode event =
-          gh.get("/api/admin/audit?kind=password_changed").json().get("events").get(0);
+      JsonNode event = gh.get("/api/admin/audit?kind=password_changed").json().get("events").get(0);
       assertThat(event.get("actor_kind").asText()).isEqualTo("user");
       assertThat(event.get("actor_name").asText()).isEqualTo("admin");
       assertThat(event.get("subject_username").asText()).isEqualTo("bob");
@@ -144,7 +141,10 @@ class ConsoleManagesUsersTest {
       String first = admin.get("/admin/users").body();
       assertThat(first).contains("1–50 of 121 users").contains("?page=2").contains("user000");
       String last = admin.get("/admin/users?page=3").body();
-      assertThat(last).contains("101–121 of 121 users").contains("user119").doesNotContain("?page=4");
+      assertThat(last)
+          .contains("101–121 of 121 users")
+          .contains("user119")
+          .doesNotContain("?page=4");
       assertThat(admin.get("/admin/users?q=user11&page=1").body()).contains("1–10 of 10 users");
     }
   }
