@@ -247,7 +247,7 @@ final class AccountRoutes {
           Shown.refused(
               new Failure.Invalid("email", "Only an administrator can change your email address."),
               "email",
-              sent));
+              Map.of("display_name", displayName)));
       return;
     }
     if (emailChanges && needsStepUp(ctx, signedIn.session())) {

@@ -71,16 +71,16 @@ public record AccountView(
   }
 
   /**
-   * {@code "true"} for a field with an error, else empty (and then the template leaves out the
-   * {@code aria-invalid} attribute, as JTE leaves out attributes whose value is empty).
+   * {@code "true"} for a field with an error, else null (and then the template leaves out the
+   * {@code aria-invalid} attribute, as JTE leaves out attributes whose value is null).
    */
-  public String invalid(String field) {
-    return errors.containsKey(field) ? "true" : "";
+  public @Nullable String invalid(String field) {
+    return errors.containsKey(field) ? "true" : null;
   }
 
-  /** The id of the element holding the field's error, for {@code aria-describedby}; or empty. */
-  public String describedBy(String field) {
-    return errors.containsKey(field) ? errorId(field) : "";
+  /** The id of the element holding the field's error, for {@code aria-describedby}; or null. */
+  public @Nullable String describedBy(String field) {
+    return errors.containsKey(field) ? errorId(field) : null;
   }
 
   /** The id of the element holding the field's error. */

@@ -92,7 +92,9 @@ class AccountProfileChangesTest {
               Map.of("display_name", "User alice", "email", "alice@elsewhere.test"));
       assertThat(refused.statusCode()).isEqualTo(400);
       assertThat(refused.body())
-          .contains("id=\"email-error\">Only an administrator can change your email address.");
+          .contains("id=\"email-error\">Only an administrator can change your email address.")
+          .contains("alice@example.test")
+          .doesNotContain("alice@elsewhere.test");
       assertThat(gh.get("/api/admin/users/" + id).json().get("email").asText())
           .isEqualTo("alice@example.test");
     }
