@@ -21,11 +21,11 @@ final class CommonPasswords {
 
   /** Whether {@code password}, in any case, is on the list. */
   static boolean contains(String password) {
-    return List.ENTRIES.contains(password.toLowerCase(Locale.ROOT));
+    return Loaded.ENTRIES.contains(password.toLowerCase(Locale.ROOT));
   }
 
   /** Loaded with the first check, not at class loading of {@link Validation}'s other callers. */
-  private static final class List {
+  private static final class Loaded {
     static final Set<String> ENTRIES = load();
 
     private static Set<String> load() {
