@@ -187,6 +187,7 @@ final class AccountRoutes {
             principal.username(),
             Objects.requireNonNullElse(principal.displayName(), principal.username()),
             principal.groupsHeader().replace(",", ", "),
+            principal.inAny(java.util.Set.of("admins")),
             csrf.token(ctx),
             shown
                 .sent()

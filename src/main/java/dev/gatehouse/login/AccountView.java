@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * What the account page shows.
  *
+ * @param admin whether the user may use the admin console (a member of {@code admins})
  * @param profileName the display name in the profile form: the stored one, or what was just sent
  *     when the form is shown again with an error; empty for none
  * @param email likewise for the email address
@@ -22,6 +23,7 @@ public record AccountView(
     String username,
     String displayName,
     String groups,
+    boolean admin,
     String csrf,
     String profileName,
     String email,
