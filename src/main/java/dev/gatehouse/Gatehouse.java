@@ -344,6 +344,7 @@ public final class Gatehouse implements AutoCloseable {
                 factors,
                 sessions,
                 signingKeys,
+                grants,
                 audit);
         new AdminRoutes(
                 users,
@@ -371,6 +372,7 @@ public final class Gatehouse implements AutoCloseable {
                 factors,
                 sessions,
                 signingKeys,
+                grants,
                 audit,
                 new SignedInUsers(sessions, directory),
                 csrf,

@@ -22,6 +22,7 @@ import dev.gatehouse.mfa.Factors;
 import dev.gatehouse.session.Sessions;
 import dev.gatehouse.signing.SigningKey;
 import dev.gatehouse.signing.SigningKeys;
+import dev.gatehouse.token.Grants;
 import dev.gatehouse.user.Group;
 import dev.gatehouse.user.Groups;
 import dev.gatehouse.user.NewUser;
@@ -69,6 +70,7 @@ public final class Administration {
   private final Factors factors;
   private final Sessions sessions;
   private final SigningKeys signingKeys;
+  private final Grants grants;
   private final Audit audit;
 
   public Administration(
@@ -81,7 +83,9 @@ public final class Administration {
       Factors factors,
       Sessions sessions,
       SigningKeys signingKeys,
+      Grants grants,
       Audit audit) {
+    this.grants = grants;
     this.users = users;
     this.groups = groups;
     this.apps = apps;
@@ -153,6 +157,24 @@ public final class Administration {
         by(origin, AuditKind.SESSION_REVOKED)
             .subject(user.id(), user.username())
             .object("session", sessionId)
+            .reason("revoked through " + origin.via()));
+    return true;
+  }
+
+  /**
+   * Forgets user {@code userId}'s consent to OIDC client {@code clientId} and ends that client's
+   * grants from them (refresh tokens, codes), as the user can on their account page; false when
+   * there was none.
+   */
+  public boolean revokeConsent(Origin origin, String userId, String clientId) {
+    User user = users.get(userId);
+    if (!grants.revokeConsent(user.id(), clientId)) {
+      return false;
+    }
+    audit.recordNow(
+        by(origin, AuditKind.CONSENT_REVOKED)
+            .subject(user.id(), user.username())
+            .object("client", clientId)
             .reason("revoked through " + origin.via()));
     return true;
   }

@@ -81,6 +81,46 @@ class RevokingAConnectedAppEndsItsGrantsTest {
     }
   }
 
+  /**
+   * An admin revokes it from the user's page in the console: the same end, audited as the admin.
+   */
+  @Test
+  void anAdminRevokesItFromTheConsole() throws Exception {
+    try (TestGatehouse gh = Provider.start(dir);
+        dev.gatehouse.testing.Browser admin = new dev.gatehouse.testing.Browser(gh)) {
+      Provider.client(
+          gh,
+          "{\"client_id\":\"photos\",\"name\":\"Photo Album\",\"public\":true,"
+              + "\"first_party\":false,\"redirect_uris\":[\""
+              + CALLBACK
+              + "\"],\"grant_types\":[\"authorization_code\",\"refresh_token\"],"
+              + "\"scopes\":[\"openid\",\"profile\"]}");
+      Browser alice = new Browser(gh.uri("/"));
+      alice.signIn("/login", "alice", Provider.PASSWORD);
+      String refresh = tokens(alice, consentedCode(alice)).get("refresh_token").asText();
+      String aliceId = gh.get("/api/admin/users?username=alice").json().at("/items/0/id").asText();
+
+      admin.login("admin", TestGatehouse.ADMIN_PASSWORD);
+      String page = admin.get("/admin/users/" + aliceId).body();
+      String revoke = "/admin/users/" + aliceId + "/apps/photos/revoke";
+      assertThat(page).contains(revoke).contains("openid profile");
+      assertThat(admin.submit(revoke, Map.of()).statusCode()).isEqualTo(303);
+      assertThat(admin.get("/admin/users/" + aliceId).body())
+          .doesNotContain(revoke)
+          .contains("No OIDC client holds");
+      JsonNode refused =
+          token(
+              alice,
+              Map.of(
+                  "grant_type", "refresh_token", "client_id", "photos", "refresh_token", refresh));
+      assertThat(refused.get("error").asText()).isEqualTo("invalid_grant");
+      JsonNode event = gh.get("/api/admin/audit?kind=consent_revoked").json().get("events").get(0);
+      assertThat(event.get("actor_name").asText()).isEqualTo("admin");
+      assertThat(event.get("subject_username").asText()).isEqualTo("alice");
+      assertThat(event.get("reason").asText()).isEqualTo("revoked through the admin console");
+    }
+  }
+
   /** Authorize as the signed-in browser, allow on the consent page; the code it redirects with. */
   private static String consentedCode(Browser alice) {
     HttpResponse<String> consent = alice.get(authorize());

@@ -11,6 +11,7 @@ import dev.gatehouse.mfa.Factors;
 import dev.gatehouse.session.Sessions;
 import dev.gatehouse.session.SignedInUsers;
 import dev.gatehouse.signing.SigningKeys;
+import dev.gatehouse.token.Grants;
 import dev.gatehouse.user.Groups;
 import dev.gatehouse.user.Users;
 import dev.gatehouse.web.ClientIps;
@@ -47,6 +48,7 @@ public final class Console {
       Factors factors,
       Sessions sessions,
       SigningKeys signingKeys,
+      Grants grants,
       Audit audit,
       SignedInUsers signedInUsers,
       Csrf csrf,
@@ -55,7 +57,7 @@ public final class Console {
     this.guard = new ConsoleGuard(signedInUsers, factors, csrf, clientIps, requireMfa);
     List<ConsoleRoute> all = new ArrayList<>();
     all.addAll(new Overview(users, groups, apps, clients, apiKeys, devices, audit).routes());
-    all.addAll(new UserPages(admin, users, sessions, devices, factors, audit).routes());
+    all.addAll(new UserPages(admin, users, sessions, devices, factors, grants, audit).routes());
     all.addAll(new GroupPages(admin, groups).routes());
     all.addAll(new ClientPages(admin, clients).routes());
     all.addAll(new ApiKeyPages(admin, apiKeys).routes());

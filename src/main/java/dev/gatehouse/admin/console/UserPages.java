@@ -8,6 +8,8 @@ import dev.gatehouse.failure.Failure;
 import dev.gatehouse.mfa.Factors;
 import dev.gatehouse.session.Sessions;
 import dev.gatehouse.store.Listing;
+import dev.gatehouse.token.Consent;
+import dev.gatehouse.token.Grants;
 import dev.gatehouse.user.NewUser;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserPatch;
@@ -24,7 +26,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Users: a searchable, paged list; creating one; and each user's page with their profile, password,
- * groups, sessions, paired devices, second factors and recent audit events, each change a form.
+ * groups, sessions, paired devices, second factors, connected apps and recent audit events, each
+ * change a form.
  */
 public final class UserPages {
   /** The list page. */
@@ -46,6 +49,7 @@ public final class UserPages {
       List<SessionRow> sessions,
       List<DeviceRow> devices,
       Factors.Summary factors,
+      List<Consent> consents,
       List<AuditRow> events,
       String form,
       Map<String, String> values,
@@ -70,6 +74,7 @@ public final class UserPages {
   private final Sessions sessions;
   private final Devices devices;
   private final Factors factors;
+  private final Grants grants;
   private final Audit audit;
 
   UserPages(
@@ -78,7 +83,9 @@ public final class UserPages {
       Sessions sessions,
       Devices devices,
       Factors factors,
+      Grants grants,
       Audit audit) {
+    this.grants = grants;
     this.admin = admin;
     this.users = users;
     this.sessions = sessions;
@@ -117,6 +124,7 @@ public final class UserPages {
             "/admin/users/:id/factors/:factor/remove",
             this::removeFactor,
             "DELETE /api/admin/users/{id}/factors/{factor}"),
+        ConsoleRoute.post("/admin/users/:id/apps/:client/revoke", this::revokeConsent),
         ConsoleRoute.post(
             "/admin/users/:id/groups", this::join, "POST /api/admin/groups/{name}/members"),
         ConsoleRoute.post(
@@ -200,7 +208,15 @@ public final class UserPages {
         "/admin/users",
         "user",
         new DetailView(
-            user, sessionRows, deviceRows, factors.of(user.id()), events, form, values, errors));
+            user,
+            sessionRows,
+            deviceRows,
+            factors.of(user.id()),
+            grants.consents(user.id()),
+            events,
+            form,
+            values,
+            errors));
   }
 
   /** Profile: email and display name (blank clears them), and whether the user is disabled. */
@@ -279,6 +295,11 @@ public final class UserPages {
     }
     admin.revokeDevice(visit.origin(), device);
     visit.redirect(self(visit) + "#devices", "revoked");
+  }
+
+  private void revokeConsent(Visit visit) {
+    admin.revokeConsent(visit.origin(), visit.param("id"), visit.param("client"));
+    visit.redirect(self(visit) + "#apps", "revoked");
   }
 
   private void resetFactors(Visit visit) {

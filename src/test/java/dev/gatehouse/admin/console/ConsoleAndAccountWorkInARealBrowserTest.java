@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The console and the account page in headless Chromium, as people use them: the admin signs in,
  * creates a group, a user, an app with two rules (reordered), tries a request against it, registers
  * an OIDC client; the new user signs in, changes the password, sets up an authenticator app and
- * revokes another session. On every page: nothing refused by the content security policy, no
- * script error, every field labelled, the skip link first in the tab order.
+ * revokes another session. On every page: nothing refused by the content security policy, no script
+ * error, every field labelled, the skip link first in the tab order.
  *
  * <p>Screenshots go to {@code target/screenshots}; with {@code GATEHOUSE_UPDATE_SCREENSHOTS=1} they
  * are copied to {@code docs/screenshots}, where docs/console.md shows them.
@@ -109,7 +109,7 @@ class ConsoleAndAccountWorkInARealBrowserTest {
     open("/admin/groups");
     assertThat(chrome.source()).contains("admins");
     chrome.type("form[action='/admin/groups'] #name", "family");
-    chrome.click("form[action='/admin/groups'] button[type=submit]");
+    chrome.click("form[method=post][action='/admin/groups'] button[type=submit]");
     chrome.awaitUrl(url -> url.contains("done=created"));
     assertThat(gatehouse.get("/api/admin/groups/family").status()).isEqualTo(200);
     open("/admin/groups");
