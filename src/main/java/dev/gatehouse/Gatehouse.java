@@ -292,6 +292,8 @@ public final class Gatehouse implements AutoCloseable {
                 "/dev/gatehouse/web/gatehouse.css",
                 "text/css; charset=utf-8")
             .register(main);
+        StaticFile.of("/static/favicon.svg", "/dev/gatehouse/web/favicon.svg", "image/svg+xml")
+            .register(main);
         gateway.routes().register(main);
         new LoginRoutes(
                 users,
