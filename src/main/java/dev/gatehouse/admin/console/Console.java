@@ -51,11 +51,13 @@ public final class Console {
       SignedInUsers signedInUsers,
       Csrf csrf,
       ClientIps clientIps,
+      RequestTrials trials,
       boolean requireMfa) {
     this.guard = new ConsoleGuard(signedInUsers, factors, csrf, clientIps, requireMfa);
     List<ConsoleRoute> all = new ArrayList<>();
     all.addAll(new Overview(users, groups, apps, clients, apiKeys, devices, audit).routes());
     all.addAll(new UserPages(admin, users, sessions, devices, factors, audit).routes());
+    all.addAll(new AppPages(admin, apps, trials).routes());
     this.routes = List.copyOf(all);
   }
 
