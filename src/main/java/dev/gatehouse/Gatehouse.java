@@ -4,6 +4,7 @@ import dev.gatehouse.admin.AdminRoutes;
 import dev.gatehouse.admin.Administration;
 import dev.gatehouse.admin.OpenApiRoutes;
 import dev.gatehouse.admin.console.Console;
+import dev.gatehouse.admin.console.ConsoleRoute;
 import dev.gatehouse.apikey.ApiKeys;
 import dev.gatehouse.app.AppDirectory;
 import dev.gatehouse.app.AppEvent;
@@ -95,6 +96,7 @@ public final class Gatehouse implements AutoCloseable {
   private final Background background;
   private final Gateway gateway;
   private final AtomicBoolean ready;
+  private final Console console;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Gatehouse(
@@ -105,7 +107,9 @@ public final class Gatehouse implements AutoCloseable {
       int[] ports,
       Background background,
       Gateway gateway,
-      AtomicBoolean ready) {
+      AtomicBoolean ready,
+      Console console) {
+    this.console = console;
     this.store = store;
     this.events = events;
     this.audit = audit;
@@ -298,6 +302,9 @@ public final class Gatehouse implements AutoCloseable {
                 sessions,
                 devices,
                 factors,
+                grants,
+                clientDirectory,
+                config.account(),
                 appDirectory,
                 csrf,
                 cookies,
@@ -355,7 +362,8 @@ public final class Gatehouse implements AutoCloseable {
                 throttles,
                 clientIps)
             .register(main);
-        new Console(
+        Console console =
+            new Console(
                 administration,
                 users,
                 groups,
@@ -371,8 +379,8 @@ public final class Gatehouse implements AutoCloseable {
                 csrf,
                 clientIps,
                 gateway::trial,
-                config.mfa().requireForAdmins())
-            .register(main);
+                config.mfa().requireForAdmins());
+        console.register(main);
         int[] ports = {-1, -1, -1};
         ports[0] = http.listen("the portal and APIs", config.server().listen(), main);
         if (config.forwardAuth().listen().isPresent()) {
@@ -396,7 +404,8 @@ public final class Gatehouse implements AutoCloseable {
                     ports[0],
                     (System.nanoTime() - started) / 1_000_000,
                     passwords.implementation()));
-        return new Gatehouse(store, events, audit, http, ports, background, gateway, ready);
+        return new Gatehouse(
+            store, events, audit, http, ports, background, gateway, ready, console);
       } catch (RuntimeException e) {
         // Whatever was opened closes, in reverse order: no port stays bound, no job runs on.
         if (background != null) {
@@ -492,6 +501,11 @@ public final class Gatehouse implements AutoCloseable {
   /** The port the public listener is bound to. */
   public int port() {
     return port;
+  }
+
+  /** The admin console's routes, which a test holds against the admin API's. */
+  public List<ConsoleRoute> consoleRoutes() {
+    return console.routes();
   }
 
   /** The port of {@code [metrics] listen}, or -1 when metrics are off. */

@@ -6,9 +6,7 @@ import dev.gatehouse.app.AppRequest;
 import dev.gatehouse.app.Apps;
 import dev.gatehouse.audit.Actor;
 import dev.gatehouse.audit.Audit;
-import dev.gatehouse.audit.AuditKind;
 import dev.gatehouse.audit.AuditPage;
-import dev.gatehouse.audit.AuditQuery;
 import dev.gatehouse.client.ClientRequest;
 import dev.gatehouse.client.Clients;
 import dev.gatehouse.device.Devices;
@@ -24,23 +22,15 @@ import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserPatch;
 import dev.gatehouse.user.Users;
 import dev.gatehouse.web.ClientIps;
-import dev.gatehouse.web.Http;
 import dev.gatehouse.web.Json;
 import dev.gatehouse.web.Page;
 import dev.gatehouse.web.Routing;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiFunction;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -333,9 +323,6 @@ public final class AdminRoutes {
     if (ctx.body().length() > 0) {
       Integer seconds = Json.read(ctx, Bodies.RotateBody.class).graceSeconds();
       if (seconds != null) {
-        if (seconds < 0 || seconds > 2_592_000) {
-          throw new Failure.Invalid("grace_seconds", "grace_seconds must be 0 to 2592000");
-        }
         grace = java.time.Duration.ofSeconds(seconds);
       }
     }
@@ -369,92 +356,15 @@ public final class AdminRoutes {
   }
 
   /**
-   * {@code GET /api/admin/audit}: events newest first, filtered by {@code since}/{@code until} (RFC
-   * 3339), {@code user} (id or username), {@code kind} (repeated or comma-separated) and {@code
-   * actor} (API key id or name, user id, or an actor kind), paged by {@code cursor}.
+   * {@code GET /api/admin/audit}: events newest first, filtered and paged as {@link AuditFilters}
+   * reads the query.
    */
   private void listAudit(RoutingContext ctx) {
-    Instant since = instant(ctx, "since");
-    Instant until = instant(ctx, "until");
-    if (since != null && until != null && !until.isAfter(since)) {
-      throw new Failure.Invalid("until", "until must be later than since");
-    }
-    String user = text(ctx, "user");
-    AuditPage page =
-        audit.query(
-            new AuditQuery(
-                since,
-                until,
-                user,
-                user == null ? null : users.findByUsername(user).map(User::id).orElse(null),
-                kinds(ctx),
-                text(ctx, "actor"),
-                text(ctx, "cursor"),
-                limit(ctx)));
+    AuditPage page = audit.query(AuditFilters.read(ctx, users));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("events", page.events().stream().map(Audit::fields).toList());
     body.put("next_cursor", page.nextCursor());
     ok(ctx, body);
-  }
-
-  private static @Nullable Instant instant(RoutingContext ctx, String name) {
-    String value = text(ctx, name);
-    if (value == null) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(value).toInstant();
-    } catch (DateTimeParseException e) {
-      throw new Failure.Invalid(
-          name, name + " must be an RFC 3339 time such as 2026-01-31T12:00:00Z");
-    }
-  }
-
-  private static Set<AuditKind> kinds(RoutingContext ctx) {
-    if (!ctx.queryParams().contains("kind")) {
-      return Set.of();
-    }
-    Set<AuditKind> kinds = EnumSet.noneOf(AuditKind.class);
-    for (String value : ctx.queryParams().getAll("kind")) {
-      for (String name : value.split(",", -1)) {
-        kinds.add(
-            AuditKind.parse(name.strip())
-                .orElseThrow(
-                    () ->
-                        new Failure.Invalid(
-                            "kind",
-                            "unknown kind '"
-                                + name.strip()
-                                + "'; one of "
-                                + Arrays.stream(AuditKind.values())
-                                    .map(AuditKind::wire)
-                                    .collect(Collectors.joining(", ")))));
-      }
-    }
-    return kinds;
-  }
-
-  private static int limit(RoutingContext ctx) {
-    String value = text(ctx, "limit");
-    if (value == null) {
-      return AuditQuery.DEFAULT_LIMIT;
-    }
-    try {
-      int limit = Integer.parseInt(value);
-      if (limit >= 1 && limit <= AuditQuery.MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new Failure.Invalid(
-        "limit", "limit must be an integer from 1 to " + AuditQuery.MAX_LIMIT);
-  }
-
-  /** A query parameter, or null when absent or blank. */
-  private static @Nullable String text(RoutingContext ctx, String name) {
-    String value = Http.query(ctx, name, "").strip();
-    return value.isEmpty() ? null : value;
   }
 
   /** The API key that authenticated this request ({@link AdminAuth} put it there). */

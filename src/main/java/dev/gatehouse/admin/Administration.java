@@ -57,6 +57,9 @@ public final class Administration {
    */
   public record Origin(Actor actor, @Nullable String ip, @Nullable String userAgent, String via) {}
 
+  /** The longest a rotated key may wait before it signs: 30 days. */
+  public static final Duration MAX_GRACE = Duration.ofDays(30);
+
   private final Users users;
   private final Groups groups;
   private final Apps apps;
@@ -301,9 +304,14 @@ public final class Administration {
 
   /**
    * Rotates every algorithm's signing key. The new keys are published at once and sign after {@code
-   * grace} (null: the configured default), so relying parties can fetch them first.
+   * grace} (null: the configured default; at most {@link #MAX_GRACE}), so relying parties can fetch
+   * them first.
    */
   public List<SigningKey> rotateKeys(Origin origin, @Nullable Duration grace) {
+    if (grace != null && (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0)) {
+      throw new Failure.Invalid(
+          "grace_seconds", "grace_seconds must be 0 to " + MAX_GRACE.toSeconds());
+    }
     return signingKeys.rotate(grace, origin.actor());
   }
 

@@ -15,6 +15,10 @@ public enum AuditKind {
   SESSION_REVOKED,
   DEVICE_REVOKED,
   PASSWORD_CHANGED,
+  /** A user changed their own display name or email on the account page (details say which). */
+  PROFILE_CHANGED,
+  /** A remembered consent forgotten, and the client's grants from that user ended. */
+  CONSENT_REVOKED,
   /** Any create, update or delete through the admin API. */
   ADMIN_CHANGE,
   CLIENT_SECRET_ROTATED,

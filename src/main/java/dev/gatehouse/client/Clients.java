@@ -24,12 +24,15 @@ import org.jspecify.annotations.Nullable;
 /** OAuth 2.0 / OIDC clients. */
 public final class Clients {
   private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
-  private static final Set<String> GRANTS =
-      Set.of(
+
+  /** The grant types a client may be registered for. */
+  public static final List<String> GRANT_TYPES =
+      List.of(
           "authorization_code",
           "refresh_token",
           "client_credentials",
           "urn:ietf:params:oauth:grant-type:device_code");
+
   private static final Set<String> ALGS = Set.of("RS256", "ES256", "EdDSA");
 
   /**
@@ -320,9 +323,9 @@ public final class Clients {
 
   private static List<String> grants(List<String> values) {
     for (int i = 0; i < values.size(); i++) {
-      if (values.get(i) == null || !GRANTS.contains(values.get(i))) {
+      if (values.get(i) == null || !GRANT_TYPES.contains(values.get(i))) {
         throw new Failure.Invalid(
-            "grant_types[" + i + "]", "grant_types[" + i + "] must be one of " + GRANTS);
+            "grant_types[" + i + "]", "grant_types[" + i + "] must be one of " + GRANT_TYPES);
       }
     }
     return List.copyOf(new java.util.LinkedHashSet<>(values));

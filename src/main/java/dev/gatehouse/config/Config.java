@@ -20,7 +20,8 @@ public record Config(
     Throttle throttle,
     Mfa mfa,
     Metrics metrics,
-    Audit audit) {
+    Audit audit,
+    Account account) {
 
   /** {@code [server]}. */
   public record Server(
@@ -176,6 +177,9 @@ public record Config(
   /** {@code [audit]}: days events are kept (0 = forever) and whether each is also on stdout. */
   public record Audit(int retentionDays, boolean logStdout) {}
 
+  /** {@code [account]}: what users may change about themselves on the account page. */
+  public record Account(boolean allowEmailChange) {}
+
   /** The configuration with every key at its default. */
   public static Config defaults() {
     return ConfigLoader.load(null, Map.of());
@@ -254,7 +258,8 @@ public record Config(
             integer(v, "throttle.device_codes_per_client")),
         mfa(v, publicUrl.isEmpty() ? listen.host() : URI.create(publicUrl).getHost()),
         new Metrics((Boolean) v.get("metrics.enable"), HostPort.parse(str(v, "metrics.listen"))),
-        new Audit(integer(v, "audit.retention_days"), (Boolean) v.get("audit.log_stdout")));
+        new Audit(integer(v, "audit.retention_days"), (Boolean) v.get("audit.log_stdout")),
+        new Account((Boolean) v.get("account.allow_email_change")));
   }
 
   /**

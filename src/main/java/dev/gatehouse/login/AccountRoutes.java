@@ -1,5 +1,8 @@
 package dev.gatehouse.login;
 
+import dev.gatehouse.client.Client;
+import dev.gatehouse.client.ClientDirectory;
+import dev.gatehouse.config.Config;
 import dev.gatehouse.device.Devices;
 import dev.gatehouse.device.PairingCode;
 import dev.gatehouse.failure.Failure;
@@ -9,7 +12,9 @@ import dev.gatehouse.session.Sessions;
 import dev.gatehouse.session.SignedInUsers;
 import dev.gatehouse.throttle.Throttle;
 import dev.gatehouse.throttle.Throttles;
+import dev.gatehouse.token.Grants;
 import dev.gatehouse.user.Principal;
+import dev.gatehouse.user.UserPatch;
 import dev.gatehouse.user.Users;
 import dev.gatehouse.web.Cookies;
 import dev.gatehouse.web.Csrf;
@@ -25,16 +30,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The account page: sessions and paired devices (each revocable), the password, and second factors
- * (set up, remove, new recovery codes). A user who has a second factor changes their password or
- * factors only from a session that proved one: a stolen password alone can neither lock the owner
- * out nor plant or remove a key.
+ * The account page: the profile (display name, and email when {@code [account]
+ * allow_email_change}), sessions, paired devices and connected apps (each revocable), the password,
+ * and second factors (set up, remove, new recovery codes). A user who has a second factor changes
+ * their password, email or factors only from a session that proved one: a stolen password alone can
+ * neither lock the owner out, nor redirect their mail, nor plant or remove a key.
  */
 final class AccountRoutes {
   private static final DateTimeFormatter WHEN =
@@ -45,6 +54,9 @@ final class AccountRoutes {
   private final SignedInUsers signedInUsers;
   private final Devices devices;
   private final Factors factors;
+  private final Grants grants;
+  private final ClientDirectory clients;
+  private final boolean allowEmailChange;
   private final Csrf csrf;
   private final URI publicUrl;
   private final PortalAudit audit;
@@ -57,6 +69,9 @@ final class AccountRoutes {
       SignedInUsers signedInUsers,
       Devices devices,
       Factors factors,
+      Grants grants,
+      ClientDirectory clients,
+      Config.Account config,
       Csrf csrf,
       URI publicUrl,
       PortalAudit audit,
@@ -67,6 +82,9 @@ final class AccountRoutes {
     this.signedInUsers = signedInUsers;
     this.devices = devices;
     this.factors = factors;
+    this.grants = grants;
+    this.clients = clients;
+    this.allowEmailChange = config.allowEmailChange();
     this.csrf = csrf;
     this.publicUrl = publicUrl;
     this.audit = audit;
@@ -77,7 +95,9 @@ final class AccountRoutes {
   void register(Routing routing) {
     routing
         .pages()
-        .get("/account", ctx -> render(ctx, 200, null, "", List.of()))
+        .get("/account", ctx -> render(ctx, 200, Shown.NOTHING))
+        .post("/account/profile", this::changeProfile)
+        .post("/account/apps/:client_id/revoke", this::revokeApp)
         .post("/account/sessions/:id/revoke", this::revokeSession)
         .post("/account/devices/:id/revoke", this::revokeDevice)
         .post("/account/devices/pair", this::startPairing)
@@ -87,12 +107,30 @@ final class AccountRoutes {
         .post("/account/recovery-codes", this::newRecoveryCodes);
   }
 
-  private void render(
-      RoutingContext ctx,
-      int status,
+  /**
+   * What one answer shows beyond the account's state: a pairing code or recovery codes just made,
+   * or the fields a form was refused for (message by field) with what was sent in them.
+   */
+  private record Shown(
       @Nullable PairingCode pairing,
-      String passwordError,
-      List<String> recoveryCodes) {
+      List<String> recoveryCodes,
+      Map<String, String> errors,
+      Map<String, String> sent) {
+    static final Shown NOTHING = new Shown(null, List.of(), Map.of(), Map.of());
+
+    /** {@code failure} next to its field, or next to {@code field} when it names none. */
+    static Shown refused(Failure failure, String field, Map<String, String> sent) {
+      return new Shown(
+          null,
+          List.of(),
+          Map.of(
+              Objects.requireNonNullElse(failure.field(), field),
+              String.valueOf(failure.getMessage())),
+          sent);
+    }
+  }
+
+  private void render(RoutingContext ctx, int status, Shown shown) {
     SignedInUsers.SignedIn signedIn = signedInUsers.of(Http.cookie(ctx, Cookies.SESSION));
     if (signedIn == null) {
       Http.redirect(ctx, "/login?rd=" + URLEncoder.encode("/account", StandardCharsets.UTF_8));
@@ -100,6 +138,7 @@ final class AccountRoutes {
     }
     ActiveSession current = signedIn.session();
     Principal principal = signedIn.principal();
+    PairingCode pairing = shown.pairing();
     List<AccountView.SessionRow> sessionRows =
         sessions.of(principal.id()).stream()
             .map(
@@ -119,6 +158,18 @@ final class AccountRoutes {
                     new AccountView.DeviceRow(
                         d.id(), d.name(), WHEN.format(d.createdAt()), seen(d.lastSeen())))
             .toList();
+    List<AccountView.AppRow> apps =
+        grants.consents(principal.id()).stream()
+            .map(
+                c -> {
+                  Client client = clients.get(c.clientId());
+                  return new AccountView.AppRow(
+                      c.clientId(),
+                      client == null ? c.clientId() + " (no longer registered)" : client.name(),
+                      String.join(", ", c.scopes()),
+                      WHEN.format(c.grantedAt()));
+                })
+            .toList();
     Factors.Summary enrolled = factors.of(principal.id());
     List<AccountView.PasskeyRow> passkeys =
         enrolled.passkeys().stream()
@@ -136,9 +187,18 @@ final class AccountRoutes {
             principal.username(),
             Objects.requireNonNullElse(principal.displayName(), principal.username()),
             principal.groupsHeader().replace(",", ", "),
+            principal.inAny(java.util.Set.of("admins")),
             csrf.token(ctx),
+            shown
+                .sent()
+                .getOrDefault(
+                    "display_name", Objects.requireNonNullElse(principal.displayName(), "")),
+            shown.sent().getOrDefault("email", Objects.requireNonNullElse(principal.email(), "")),
+            allowEmailChange,
+            shown.errors(),
             sessionRows,
             deviceRows,
+            apps,
             pairing == null ? null : pairing.code(),
             pairing == null ? null : pairing.name(),
             pairing == null
@@ -146,13 +206,12 @@ final class AccountRoutes {
                 : publicUrl
                     + "/pair?code="
                     + URLEncoder.encode(pairing.code(), StandardCharsets.UTF_8),
-            passwordError,
             current.multiFactor(),
             enrolled.totp(),
             enrolled.totpLastUsed() == null ? "never" : seen(enrolled.totpLastUsed()),
             passkeys,
             enrolled.recoveryCodes(),
-            recoveryCodes,
+            shown.recoveryCodes(),
             enrolled.any() && !current.multiFactor()
                 ? ""
                 : factors.registrationOptions(
@@ -160,6 +219,84 @@ final class AccountRoutes {
                     principal.username(),
                     Objects.requireNonNullElse(principal.displayName(), principal.username())));
     pages.render(ctx, status, "account", Map.of("view", view), SecondFactorRoutes.csp("/account"));
+  }
+
+  /**
+   * The display name (empty clears it: pages then show the username) and, when allowed, the email
+   * (empty clears it). Through {@link Users#update}, so the admin API's checks apply: a taken email
+   * is refused next to the field. A new email needs a two-factor session from a user who has a
+   * second factor, since it may be where a password reset or an app's account recovery goes.
+   */
+  private void changeProfile(RoutingContext ctx) {
+    Form form = Form.read(ctx);
+    SignedInUsers.SignedIn signedIn = requireSession(ctx, form);
+    Principal me = signedIn.principal();
+    String displayName = form.get("display_name").strip();
+    String email = form.get("email").strip();
+    Map<String, String> sent =
+        form.fields().containsKey("email")
+            ? Map.of("display_name", displayName, "email", email)
+            : Map.of("display_name", displayName);
+    boolean nameChanges = !displayName.equals(Objects.requireNonNullElse(me.displayName(), ""));
+    boolean emailChanges =
+        form.fields().containsKey("email")
+            && !email.equals(Objects.requireNonNullElse(me.email(), ""));
+    if (emailChanges && !allowEmailChange) {
+      render(
+          ctx,
+          400,
+          Shown.refused(
+              new Failure.Invalid("email", "Only an administrator can change your email address."),
+              "email",
+              Map.of("display_name", displayName)));
+      return;
+    }
+    if (emailChanges && needsStepUp(ctx, signedIn.session())) {
+      return;
+    }
+    if (!nameChanges && !emailChanges) {
+      Http.redirect(ctx, "/account");
+      return;
+    }
+    Set<String> cleared = new HashSet<>();
+    if (nameChanges && displayName.isEmpty()) {
+      cleared.add("display_name");
+    }
+    if (emailChanges && email.isEmpty()) {
+      cleared.add("email");
+    }
+    try {
+      users.update(
+          me.id(),
+          new UserPatch(
+              emailChanges && !email.isEmpty() ? email : null,
+              nameChanges && !displayName.isEmpty() ? displayName : null,
+              null,
+              null),
+          cleared);
+    } catch (Failure.Invalid | Failure.Conflict e) {
+      render(ctx, 400, Shown.refused(e, "display_name", sent));
+      return;
+    }
+    List<String> changed = new ArrayList<>();
+    if (nameChanges) {
+      changed.add("display_name");
+    }
+    if (emailChanges) {
+      changed.add("email");
+    }
+    audit.profileChanged(ctx, me, changed);
+    Http.redirect(ctx, "/account");
+  }
+
+  /** Forgets a connected app: it asks again next time, and what it holds from this user ends. */
+  private void revokeApp(RoutingContext ctx) {
+    SignedInUsers.SignedIn signedIn = requireSession(ctx, Form.read(ctx));
+    String clientId = ctx.pathParam("client_id");
+    if (grants.revokeConsent(signedIn.principal().id(), clientId)) {
+      audit.consentRevoked(ctx, signedIn.principal(), clientId);
+    }
+    Http.redirect(ctx, "/account");
   }
 
   private void revokeSession(RoutingContext ctx) {
@@ -184,9 +321,11 @@ final class AccountRoutes {
     render(
         ctx,
         200,
-        devices.startPairing(current.userId(), form.get("name"), current.multiFactor()),
-        "",
-        List.of());
+        new Shown(
+            devices.startPairing(current.userId(), form.get("name"), current.multiFactor()),
+            List.of(),
+            Map.of(),
+            Map.of()));
   }
 
   /**
@@ -208,9 +347,13 @@ final class AccountRoutes {
       render(
           ctx,
           429,
-          null,
-          "Too many wrong passwords. Try again in " + seconds + " seconds.",
-          List.of());
+          new Shown(
+              null,
+              List.of(),
+              Map.of(
+                  "current_password",
+                  "Too many wrong passwords. Try again in " + seconds + " seconds."),
+              Map.of()));
       return;
     }
     try {
@@ -222,7 +365,7 @@ final class AccountRoutes {
       } else {
         passwordChanges.pass(current.userId());
       }
-      render(ctx, 400, null, String.valueOf(e.getMessage()), List.of());
+      render(ctx, 400, Shown.refused(e, "new_password", Map.of()));
       return;
     } catch (RuntimeException e) {
       passwordChanges.pass(current.userId());
@@ -262,7 +405,7 @@ final class AccountRoutes {
     }
     List<String> codes = factors.regenerateRecoveryCodes(signedIn.principal().id());
     audit.recoveryCodesGenerated(ctx, signedIn.principal());
-    render(ctx, 200, null, "", codes);
+    render(ctx, 200, new Shown(null, codes, Map.of(), Map.of()));
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.gatehouse.login;
 
 import dev.gatehouse.app.AppDirectory;
 import dev.gatehouse.audit.Audit;
+import dev.gatehouse.client.ClientDirectory;
+import dev.gatehouse.config.Config;
 import dev.gatehouse.crypto.MacKey;
 import dev.gatehouse.device.Devices;
 import dev.gatehouse.device.PairedDevice;
@@ -12,6 +14,7 @@ import dev.gatehouse.session.Sessions;
 import dev.gatehouse.session.SignedInUsers;
 import dev.gatehouse.throttle.Throttle;
 import dev.gatehouse.throttle.Throttles;
+import dev.gatehouse.token.Grants;
 import dev.gatehouse.user.Principal;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserDirectory;
@@ -69,6 +72,9 @@ public final class LoginRoutes {
       Sessions sessions,
       Devices devices,
       Factors factors,
+      Grants grants,
+      ClientDirectory clients,
+      Config.Account accountConfig,
       AppDirectory apps,
       Csrf csrf,
       Cookies cookies,
@@ -113,6 +119,9 @@ public final class LoginRoutes {
             new SignedInUsers(sessions, directory),
             devices,
             factors,
+            grants,
+            clients,
+            accountConfig,
             csrf,
             publicUrl,
             this.audit,

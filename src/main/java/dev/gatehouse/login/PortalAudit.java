@@ -10,6 +10,7 @@ import dev.gatehouse.user.Principal;
 import dev.gatehouse.user.UserDirectory;
 import dev.gatehouse.web.ClientIps;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -109,6 +110,22 @@ final class PortalAudit {
     audit.record(
         bySessionUser(ctx, AuditKind.PASSWORD_CHANGED, session)
             .reason("changed on the account page"));
+  }
+
+  /** The user changed {@code fields} of their profile (their names, never the values). */
+  void profileChanged(RoutingContext ctx, Principal user, List<String> fields) {
+    audit.record(
+        byUser(ctx, AuditKind.PROFILE_CHANGED, user)
+            .details(Map.of("changed", fields))
+            .reason("changed on the account page"));
+  }
+
+  /** The user forgot their consent to {@code clientId}; its grants from them ended with it. */
+  void consentRevoked(RoutingContext ctx, Principal user, String clientId) {
+    audit.record(
+        byUser(ctx, AuditKind.CONSENT_REVOKED, user)
+            .object("client", clientId)
+            .reason("revoked on the account page"));
   }
 
   void loggedOut(RoutingContext ctx, @Nullable ActiveSession session) {

@@ -26,6 +26,7 @@ import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -405,6 +406,73 @@ public final class Grants {
               clientId,
               String.join(" ", all),
               now);
+        });
+  }
+
+  /** The user's remembered consents, the most recent first. */
+  public List<Consent> consents(String userId) {
+    return reads.read(
+        q ->
+            q.list(
+                "SELECT client_id, scope, granted_at FROM consents WHERE user_id = ?"
+                    + " ORDER BY granted_at DESC, client_id",
+                row ->
+                    new Consent(
+                        row.getString(1),
+                        split(row.getString(2)),
+                        Instant.ofEpochMilli(row.getLong(3))),
+                userId));
+  }
+
+  /**
+   * Forgets the user's consent to {@code clientId} and ends what the client holds from them, in one
+   * unit of work: every refresh token family and the access tokens issued from it, codes not yet
+   * redeemed and approved device codes. Access tokens of a grant without a refresh token are
+   * revoked while its code is still remembered ({@link #KEEP_USED_CODES_MILLIS} past its expiry);
+   * one issued before that lives out its lifetime (ten minutes by default). True when there was
+   * anything to end; a first-party client, which is never asked for consent, may still hold grants.
+   */
+  public boolean revokeConsent(String userId, String clientId) {
+    long now = clock.millis();
+    return writer.write(
+        tx -> {
+          int consents =
+              tx.update(
+                  "DELETE FROM consents WHERE user_id = ? AND client_id = ?", userId, clientId);
+          Set<String> grantIds = new LinkedHashSet<>();
+          grantIds.addAll(
+              tx.list(
+                  "SELECT DISTINCT grant_id FROM refresh_tokens WHERE user_id = ? AND client_id = ?",
+                  row -> row.getString(1),
+                  userId,
+                  clientId));
+          grantIds.addAll(
+              tx.list(
+                  "SELECT DISTINCT grant_id FROM authorization_codes"
+                      + " WHERE user_id = ? AND client_id = ?",
+                  row -> row.getString(1),
+                  userId,
+                  clientId));
+          if (!grantIds.isEmpty()) {
+            tx.update(
+                "DELETE FROM refresh_tokens WHERE user_id = ? AND client_id = ?", userId, clientId);
+            long until = now + SigningKeys.MAX_TOKEN_LIFETIME.toMillis();
+            Map<String, Long> revoked = new LinkedHashMap<>();
+            grantIds.forEach(grantId -> revoked.put(grantId, until));
+            Revocations.revoke(tx, now, revoked);
+          }
+          int codes =
+              tx.update(
+                  "DELETE FROM authorization_codes WHERE user_id = ? AND client_id = ?",
+                  userId,
+                  clientId);
+          int devices =
+              tx.update(
+                  "DELETE FROM device_codes WHERE user_id = ? AND client_id = ?"
+                      + " AND status = 'approved'",
+                  userId,
+                  clientId);
+          return consents + grantIds.size() + codes + devices > 0;
         });
   }
 

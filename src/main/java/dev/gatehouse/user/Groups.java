@@ -142,6 +142,19 @@ public final class Groups {
                 q.count("SELECT COUNT(*) FROM groups_ g" + where, filter)));
   }
 
+  /** Group {@code name} with its member count, without reading its members. */
+  public Summary summary(String name) {
+    return reads.read(
+        q ->
+            q.one(
+                    "SELECT require_mfa,"
+                        + " (SELECT COUNT(*) FROM memberships m WHERE m.group_name = g.name)"
+                        + " FROM groups_ g WHERE g.name = ?",
+                    r -> new Summary(name, r.getBoolean(1), r.getLong(2)),
+                    name)
+                .orElseThrow(() -> new Failure.NotFound("no group named " + name)));
+  }
+
   /** A page of group {@code name}'s members' usernames in order, and how many it has. */
   public Listing<String> memberPage(String name, int limit, int offset) {
     return reads.read(

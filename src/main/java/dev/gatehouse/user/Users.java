@@ -69,7 +69,9 @@ public final class Users {
     String displayName = Validation.displayName(request.displayName());
     List<String> groups = Validation.groups(request.groups());
     String hash =
-        request.password() == null ? null : passwords.hash(Validation.password(request.password()));
+        request.password() == null
+            ? null
+            : passwords.hash(Validation.password("password", request.password(), username));
     return writer.write(
         tx -> insert(tx, clock.millis(), username, email, displayName, hash, groups));
   }
@@ -229,7 +231,9 @@ public final class Users {
     String email = Validation.email(patch.email());
     String displayName = Validation.displayName(patch.displayName());
     String hash =
-        patch.password() == null ? null : passwords.hash(Validation.password(patch.password()));
+        patch.password() == null
+            ? null
+            : passwords.hash(Validation.password("password", patch.password(), get(id).username()));
     return writer.write(
         tx -> {
           User current =
@@ -266,17 +270,22 @@ public final class Users {
    * change, stays.
    */
   public void changePassword(String id, String current, String next, String keptSession) {
-    String checked = Validation.password(next);
-    String stored =
+    record Stored(String username, String hash) {}
+    Stored stored =
         reads
             .read(
                 q ->
                     q.one(
-                        "SELECT password_hash FROM users WHERE id = ? AND disabled = FALSE",
-                        row -> row.getString(1),
+                        "SELECT username, password_hash FROM users WHERE id = ? AND disabled ="
+                            + " FALSE AND password_hash IS NOT NULL",
+                        row -> new Stored(row.getString(1), row.getString(2)),
                         id))
             .orElse(null);
-    if (stored == null || current.length() > 1024 || !passwords.verify(current, stored).matches()) {
+    if (stored == null) {
+      throw new Failure.Invalid("current_password", "the current password is wrong");
+    }
+    String checked = Validation.password("new_password", next, stored.username());
+    if (current.length() > 1024 || !passwords.verify(current, stored.hash()).matches()) {
       throw new Failure.Invalid("current_password", "the current password is wrong");
     }
     String hash = passwords.hash(checked);
@@ -289,7 +298,7 @@ public final class Users {
                   hash,
                   clock.millis(),
                   id,
-                  stored)
+                  stored.hash())
               == 0) {
             throw new Failure.Conflict("current_password", "the password changed meanwhile");
           }

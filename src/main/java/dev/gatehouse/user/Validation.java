@@ -12,6 +12,9 @@ final class Validation {
   private static final Pattern EMAIL =
       Pattern.compile("^[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]{1,189}$");
 
+  static final int MIN_PASSWORD = 8;
+  static final int MAX_PASSWORD = 1024;
+
   private Validation() {}
 
   static String name(String field, @Nullable String value) {
@@ -60,9 +63,25 @@ final class Validation {
     return List.copyOf(unique);
   }
 
-  static String password(String value) {
-    if (value.length() < 8 || value.length() > 1024) {
-      throw new Failure.Invalid("password", "password must be 8-1024 characters");
+  /**
+   * A password a person chooses (the admin API's {@code password}, the account page's {@code
+   * new_password}): 8-1024 characters, not the username, and not among the 10,000 most common
+   * ({@link CommonPasswords}), all compared case-insensitively. Length alone lets "password1" and
+   * "qwertyuiop" through, the first guesses of every attacker.
+   */
+  static String password(String field, String value, String username) {
+    if (value.length() < MIN_PASSWORD || value.length() > MAX_PASSWORD) {
+      throw new Failure.Invalid(
+          field, "the password must be " + MIN_PASSWORD + "-" + MAX_PASSWORD + " characters");
+    }
+    if (value.equalsIgnoreCase(username)) {
+      throw new Failure.Invalid(field, "the password must not be the username");
+    }
+    if (CommonPasswords.contains(value)) {
+      throw new Failure.Invalid(
+          field,
+          "this password is among the 10,000 most common ones and is guessed first; choose"
+              + " another");
     }
     return value;
   }

@@ -37,6 +37,11 @@ class EveryPortalFormRefusesForeignOriginsAndUnboundTokensTest {
   private static final Pattern PAIRING_CODE =
       Pattern.compile("<code>([A-Z0-9]{4}-[A-Z0-9]{4})</code>");
   private static final String PLANTED = "A".repeat(43);
+  private static final String CONSENT =
+      "/oidc/authorize?response_type=code&scope=openid&client_id=rp&state=s&prompt=consent"
+          + "&code_challenge_method=S256&code_challenge="
+          + "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&redirect_uri="
+          + URLEncoder.encode(CALLBACK, StandardCharsets.UTF_8);
 
   @TempDir static Path dir;
   private TestGatehouse gh;
@@ -175,6 +180,30 @@ class EveryPortalFormRefusesForeignOriginsAndUnboundTokensTest {
                   r -> r.statusCode() == 200 && PAIRING_CODE.matcher(r.body()).find());
             }),
         new Form(
+            "POST /account/profile",
+            s -> {
+              Browser b = s.signedIn();
+              Map<String, String> fields = Browser.hiddenFields(b.get("/account").body());
+              fields.put("display_name", "Alice " + System.nanoTime());
+              return new Attempt(b, "/account/profile", fields, 403, r -> r.statusCode() == 303);
+            }),
+        new Form(
+            "POST /account/apps/{client_id}/revoke",
+            s -> {
+              Browser b = s.signedIn();
+              Map<String, String> consent = Browser.hiddenFields(b.get(CONSENT).body());
+              consent.put("decision", "allow");
+              assertThat(b.post("/oidc/authorize/consent", consent).statusCode()).isEqualTo(303);
+              String page = b.get("/account").body();
+              assertThat(page).contains("/account/apps/rp/revoke");
+              return new Attempt(
+                  b,
+                  "/account/apps/rp/revoke",
+                  Map.of("csrf", Browser.hiddenFields(page).get("csrf")),
+                  403,
+                  r -> r.statusCode() == 303);
+            }),
+        new Form(
             "POST /pair",
             s -> {
               String code = pairingCode(s.signedIn());
@@ -188,12 +217,7 @@ class EveryPortalFormRefusesForeignOriginsAndUnboundTokensTest {
             "POST /oidc/authorize/consent",
             s -> {
               Browser b = s.signedIn();
-              HttpResponse<String> page =
-                  b.get(
-                      "/oidc/authorize?response_type=code&scope=openid&client_id=rp&state=s&prompt=consent"
-                          + "&code_challenge_method=S256&code_challenge="
-                          + "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&redirect_uri="
-                          + URLEncoder.encode(CALLBACK, StandardCharsets.UTF_8));
+              HttpResponse<String> page = b.get(CONSENT);
               assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
               Map<String, String> fields = Browser.hiddenFields(page.body());
               fields.put("decision", "allow");

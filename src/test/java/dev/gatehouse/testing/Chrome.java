@@ -124,6 +124,38 @@ public final class Chrome implements AutoCloseable {
     call("POST", session.resolve("element/" + find(css) + "/click"), Map.of());
   }
 
+  /** Empties a text field. */
+  public void clear(String css) throws IOException, InterruptedException {
+    call("POST", session.resolve("element/" + find(css) + "/clear"), Map.of());
+  }
+
+  /** Resizes the window, for what a phone shows. */
+  public void resize(int width, int height) throws IOException, InterruptedException {
+    call("POST", session.resolve("window/rect"), Map.of("width", width, "height", height));
+  }
+
+  /**
+   * Runs {@code js} (a function body; {@code return} gives the result) in the page, as WebDriver
+   * does: outside the page's content security policy, for checks a test makes of the page.
+   */
+  public JsonNode script(String js) throws IOException, InterruptedException {
+    return call("POST", session.resolve("execute/sync"), Map.of("script", js, "args", List.of()));
+  }
+
+  /** Presses Tab {@code times} times; returns the focused element's outer HTML, cut to 200. */
+  public String tab(int times) throws IOException, InterruptedException {
+    List<Map<String, String>> keys = new ArrayList<>();
+    for (int i = 0; i < times; i++) {
+      keys.add(Map.of("type", "keyDown", "value", "\uE004"));
+      keys.add(Map.of("type", "keyUp", "value", "\uE004"));
+    }
+    call(
+        "POST",
+        session.resolve("actions"),
+        Map.of("actions", List.of(Map.of("type", "key", "id", "keyboard", "actions", keys))));
+    return script("return document.activeElement.outerHTML.substring(0, 200);").asText();
+  }
+
   /** Forgets the cookies the current page's URL would send (its host's and its domain's). */
   public void deleteCookies() throws IOException, InterruptedException {
     call("DELETE", session.resolve("cookie"), null);

@@ -57,7 +57,8 @@ public final class AppPages {
       String networks,
       String policy,
       String groups) {
-    static final RuleRow NEW = new RuleRow("/", "", "", "", Policy.AUTHENTICATED.text(), "");
+    /** A rule to fill in: until a path is typed, it matches every path. */
+    static final RuleRow NEW = new RuleRow("", "", "", "", Policy.AUTHENTICATED.text(), "");
 
     static RuleRow of(Rule rule) {
       return new RuleRow(
@@ -257,25 +258,44 @@ public final class AppPages {
     }
   }
 
-  /** The simulator's form, as typed. */
+  /**
+   * The simulator's form, as typed.
+   *
+   * @param example a URL of the app, for the hint
+   */
   public record TryForm(
       String user,
       boolean twoFactor,
       String method,
       String url,
       String clientAddress,
+      String example,
       FieldErrors errors) {
 
-    /** Nobody signed in, a page load of the app's first host. */
+    /** Nobody signed in, a GET, the URL to type. */
     static TryForm of(App app) {
       String host = app.hosts().isEmpty() ? "app.example.com" : app.hosts().getFirst();
+      String example =
+          "https://" + (host.startsWith("*.") ? "www." + host.substring(2) : host) + "/admin?x=1";
+      return new TryForm("", false, "GET", "", "", example, FieldErrors.NONE);
+    }
+
+    /** This form as {@code visit} posted it. */
+    TryForm typed(Visit visit) {
+      String method = visit.field("method");
       return new TryForm(
-          "",
-          false,
-          "GET",
-          "https://" + (host.startsWith("*.") ? "www." + host.substring(2) : host) + "/",
-          "",
+          visit.field("user"),
+          "on".equals(visit.field("two_factor")),
+          method.isEmpty() ? "GET" : method,
+          visit.field("url"),
+          visit.field("client_address"),
+          example,
           FieldErrors.NONE);
+    }
+
+    TryForm refused(Failure failure) {
+      return new TryForm(
+          user, twoFactor, method, url, clientAddress, example, FieldErrors.of(failure));
     }
   }
 
@@ -372,23 +392,11 @@ public final class AppPages {
   /** Runs the simulator on the app as saved; the editor shows the saved app too. */
   private void tryRequest(Visit visit) {
     App app = apps.get(visit.param("id"));
-    TryForm typed =
-        new TryForm(
-            visit.field("user"),
-            "on".equals(visit.field("two_factor")),
-            visit.field("method").isEmpty() ? "GET" : visit.field("method"),
-            visit.field("url"),
-            visit.field("client_address"),
-            FieldErrors.NONE);
-    if (typed.url().isEmpty()) {
-      refusedTrial(
-          visit,
-          app,
-          typed,
-          new Failure.Invalid("url", "a URL is required, such as " + TryForm.of(app).url()));
-      return;
-    }
+    TryForm typed = TryForm.of(app).typed(visit);
     try {
+      if (typed.url().isEmpty()) {
+        throw new Failure.Invalid("url", "a URL is required, such as " + typed.example());
+      }
       Trial trial =
           trials.run(
               typed.method(),
@@ -398,20 +406,8 @@ public final class AppPages {
               blankToNull(typed.clientAddress()));
       page(visit, 200, new AppView(Editor.of(app), app, typed, result(app, trial)));
     } catch (Failure.Invalid e) {
-      refusedTrial(visit, app, typed, e);
+      page(visit, 400, new AppView(Editor.of(app), app, typed.refused(e), null));
     }
-  }
-
-  private void refusedTrial(Visit visit, App app, TryForm typed, Failure failure) {
-    TryForm refused =
-        new TryForm(
-            typed.user(),
-            typed.twoFactor(),
-            typed.method(),
-            typed.url(),
-            typed.clientAddress(),
-            FieldErrors.of(failure));
-    page(visit, 400, new AppView(Editor.of(app), app, refused, null));
   }
 
   private static TryResult result(App page, Trial trial) {

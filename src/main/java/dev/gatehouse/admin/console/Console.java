@@ -57,7 +57,13 @@ public final class Console {
     List<ConsoleRoute> all = new ArrayList<>();
     all.addAll(new Overview(users, groups, apps, clients, apiKeys, devices, audit).routes());
     all.addAll(new UserPages(admin, users, sessions, devices, factors, audit).routes());
+    all.addAll(new GroupPages(admin, groups).routes());
     all.addAll(new AppPages(admin, apps, trials).routes());
+    all.addAll(new ClientPages(admin, clients).routes());
+    all.addAll(new ApiKeyPages(admin, apiKeys).routes());
+    all.addAll(new DevicePages(admin, devices, users).routes());
+    all.addAll(new SigningKeyPages(admin, signingKeys).routes());
+    all.addAll(new AuditPages(audit, users).routes());
     this.routes = List.copyOf(all);
   }
 

@@ -31,8 +31,14 @@ public record Visit(
     return form.get(name).strip();
   }
 
-  /** After a change: back to a page (303, so the browser GETs it), with a notice code. */
+  /**
+   * After a change: back to a page (303, so the browser GETs it), with a notice code; a fragment
+   * ({@code #members}) stays last, where the browser looks for it.
+   */
   public void redirect(String path, String notice) {
-    Http.redirect(ctx, path + (path.contains("?") ? "&" : "?") + "done=" + notice);
+    int hash = path.indexOf('#');
+    String page = hash < 0 ? path : path.substring(0, hash);
+    String fragment = hash < 0 ? "" : path.substring(hash);
+    Http.redirect(ctx, page + (page.contains("?") ? "&" : "?") + "done=" + notice + fragment);
   }
 }

@@ -38,7 +38,14 @@ class AppPageTriesARequestTest {
       String self = "/admin/apps/" + id;
       String page = ada.get(self).body();
       Map<String, String> form = PageForm.fields(page, self + "/try#try");
-      assertThat(form).containsEntry("url", "https://grafana.home/").containsEntry("method", "GET");
+      assertThat(form).containsEntry("url", "").containsEntry("method", "GET");
+      assertThat(page).contains("Absolute, such as https://grafana.home/admin?x=1");
+      HttpResponse<String> empty = ada.post(self + "/try", form);
+      assertThat(empty.statusCode()).isEqualTo(400);
+      assertThat(empty.body())
+          .contains(
+              "<p class=\"field-error\" id=\"url-note\">a URL is required, such as"
+                  + " https://grafana.home/admin?x=1</p>");
       long events = events(gh);
 
       form.put("url", "https://grafana.home/admin?x=1");

@@ -43,9 +43,11 @@ class AppRulesEditorWorksWithoutScriptTest {
       form = PageForm.fields(added.body(), "/admin/apps");
       assertThat(form)
           .containsEntry("name", "wiki")
-          .containsEntry("rules[0].path", "/")
-          .containsEntry("rules[1].path", "/");
+          .containsEntry("rules[0].path", "")
+          .containsEntry("rules[1].path", "")
+          .containsEntry("rules[1].policy", "authenticated");
       assertThat(gh.get("/api/admin/apps").json().get("total").asInt()).isZero();
+      form.put("rules[0].path", "/");
       form.put("rules[1].path", "/health");
       form.put("rules[1].methods", "get, head");
       form.put("rules[1].policy", "public");
