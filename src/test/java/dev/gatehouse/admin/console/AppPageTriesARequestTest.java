@@ -23,8 +23,8 @@ class AppPageTriesARequestTest {
   @Test
   void showsTheMatchedRuleTheVerdictAndTheHeaders() {
     try (TestGatehouse gh = TestGatehouse.start(dir);
-        Browser ada = new Browser(gh)) {
-      gh.createUser("ada", "ada-password", "admins");
+        ConsoleSignIn admin = ConsoleSignIn.of(gh)) {
+      Browser ada = admin.browser();
       gh.createUser("alice", "alice-password", "staff");
       gh.createUser("bob", "bob-password");
       String id =
@@ -34,7 +34,6 @@ class AppPageTriesARequestTest {
                 {"path":"/public","policy":"public"},
                 {"path":"/admin","policy":"groups","groups":["staff"]},
                 {"path":"/vault","policy":"two_factor"}]}""");
-      ada.login("ada", "ada-password");
       String self = "/admin/apps/" + id;
       String page = ada.get(self).body();
       Map<String, String> form = PageForm.fields(page, self + "/try#try");

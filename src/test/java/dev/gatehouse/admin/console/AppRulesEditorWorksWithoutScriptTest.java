@@ -3,17 +3,12 @@ package dev.gatehouse.admin.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gatehouse.audit.Actor;
-import dev.gatehouse.audit.AuditEvent;
-import dev.gatehouse.audit.AuditKind;
-import dev.gatehouse.audit.AuditQuery;
 import dev.gatehouse.testing.Browser;
 import dev.gatehouse.testing.TestGatehouse;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,9 +24,8 @@ class AppRulesEditorWorksWithoutScriptTest {
   @Test
   void rulesAreAddedMovedUpAndSavedInTheNewOrder() {
     try (TestGatehouse gh = TestGatehouse.start(dir);
-        Browser ada = new Browser(gh)) {
-      gh.createUser("ada", "ada-password", "admins");
-      ada.login("ada", "ada-password");
+        ConsoleSignIn admin = ConsoleSignIn.of(gh)) {
+      Browser ada = admin.browser();
       assertThat(ada.get("/admin/apps").body()).contains("No apps yet");
 
       Map<String, String> form = PageForm.fields(ada.get("/admin/apps/new").body(), "/admin/apps");
@@ -100,27 +94,10 @@ class AppRulesEditorWorksWithoutScriptTest {
           .contains("wiki.example.test")
           .contains("1–1 of 1 apps");
 
-      List<AuditEvent> changes =
-          gh
-              .gatehouse()
-              .audit()
-              .query(
-                  new AuditQuery(
-                      null, null, null, null, Set.of(AuditKind.ADMIN_CHANGE), null, null, 50))
-              .events()
-              .stream()
-              .filter(e -> id.equals(e.entry().objectId()))
-              .toList();
-      assertThat(changes)
-          .hasSize(2)
-          .allSatisfy(
-              e -> {
-                assertThat(e.entry().objectType()).isEqualTo("app");
-                assertThat(e.entry().actor().kind()).isEqualTo(Actor.Kind.USER);
-                assertThat(e.entry().actor().name()).isEqualTo("ada");
-              });
-      assertThat(changes.stream().map(e -> e.entry().details().get("action")))
-          .containsExactlyInAnyOrder("create", "update");
+      List<JsonNode> changes = ConsoleSignIn.events(gh, "admin_change", "app", id);
+      assertThat(changes).hasSize(2).allSatisfy(admin::made);
+      assertThat(changes.stream().map(e -> e.path("details").path("action").asText()))
+          .containsExactly("update", "create");
 
       Map<String, String> removal = PageForm.fields(ada.get(self).body(), self);
       removal.put("op", "remove:0");
@@ -139,9 +116,8 @@ class AppRulesEditorWorksWithoutScriptTest {
   @Test
   void anInvalidRegexIsShownAtItsFieldWithWhatWasTyped() {
     try (TestGatehouse gh = TestGatehouse.start(dir);
-        Browser ada = new Browser(gh)) {
-      gh.createUser("ada", "ada-password", "admins");
-      ada.login("ada", "ada-password");
+        ConsoleSignIn admin = ConsoleSignIn.of(gh)) {
+      Browser ada = admin.browser();
       Map<String, String> form = PageForm.fields(ada.get("/admin/apps/new").body(), "/admin/apps");
       form.put("op", "add");
       form = PageForm.fields(ada.post("/admin/apps", form).body(), "/admin/apps");
