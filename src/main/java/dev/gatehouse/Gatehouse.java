@@ -94,6 +94,7 @@ public final class Gatehouse implements AutoCloseable {
   private final int metricsPort;
   private final int forwardAuthPort;
   private final Background background;
+  private final Gateway gateway;
   private final AtomicBoolean ready;
   private final Console console;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -105,6 +106,7 @@ public final class Gatehouse implements AutoCloseable {
       HttpStack http,
       int[] ports,
       Background background,
+      Gateway gateway,
       AtomicBoolean ready,
       Console console) {
     this.console = console;
@@ -116,6 +118,7 @@ public final class Gatehouse implements AutoCloseable {
     this.forwardAuthPort = ports[1];
     this.metricsPort = ports[2];
     this.background = background;
+    this.gateway = gateway;
     this.ready = ready;
   }
 
@@ -379,6 +382,7 @@ public final class Gatehouse implements AutoCloseable {
                 new SignedInUsers(sessions, directory),
                 csrf,
                 clientIps,
+                gateway::trial,
                 config.mfa().requireForAdmins());
         console.register(main);
         int[] ports = {-1, -1, -1};
@@ -404,7 +408,8 @@ public final class Gatehouse implements AutoCloseable {
                     ports[0],
                     (System.nanoTime() - started) / 1_000_000,
                     passwords.implementation()));
-        return new Gatehouse(store, events, audit, http, ports, background, ready, console);
+        return new Gatehouse(
+            store, events, audit, http, ports, background, gateway, ready, console);
       } catch (RuntimeException e) {
         // Whatever was opened closes, in reverse order: no port stays bound, no job runs on.
         if (background != null) {
@@ -532,6 +537,11 @@ public final class Gatehouse implements AutoCloseable {
 
   public Audit audit() {
     return audit;
+  }
+
+  /** The forward-auth gateway, whose trials tests hold against real forward-auth requests. */
+  public Gateway gateway() {
+    return gateway;
   }
 
   /** Stops accepting, lets in-flight requests finish, flushes the writer, closes the database. */

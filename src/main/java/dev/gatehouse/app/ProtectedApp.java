@@ -3,6 +3,7 @@ package dev.gatehouse.app;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
 /** An app as the decision engine sees it: immutable, with rules compiled. */
@@ -17,7 +18,10 @@ public final class ProtectedApp {
         app.rules().stream()
             .map(rule -> CompiledRule.compile(rule, "rules", app.pathCaseInsensitive()))
             .toList();
-    this.accesses = rules.stream().map(rule -> new Access(rule.policy(), rule.groups())).toList();
+    this.accesses =
+        IntStream.range(0, rules.size())
+            .mapToObj(i -> new Access(rules.get(i).policy(), rules.get(i).groups(), i))
+            .toList();
   }
 
   /** Whether a live access token issued to {@code clientId} with {@code scopes} opens this app. */

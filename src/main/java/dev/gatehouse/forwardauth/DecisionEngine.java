@@ -42,7 +42,7 @@ final class DecisionEngine {
     this.sessions = sessions;
     this.devices = devices;
     this.accessTokens = accessTokens;
-    this.defaultAccess = new Access(fallback, java.util.Set.of());
+    this.defaultAccess = Access.fallback(fallback);
   }
 
   /**
@@ -65,13 +65,33 @@ final class DecisionEngine {
   }
 
   Decision decide(Target target, Credentials credentials) {
-    ProtectedApp app = apps.find(target.host());
-    Access access =
-        app == null ? defaultAccess : app.access(target.method(), target.path(), target.client());
+    ProtectedApp app = app(target);
+    Access access = access(app, target);
     if (access.policy() == Policy.DENY) {
+      // Nobody gets in: the credentials need not be resolved.
       return Decision.DENY;
     }
-    Identified who = identify(credentials, app);
+    return judge(access, identify(credentials, app));
+  }
+
+  /** The app serving the target's host, or null. */
+  @Nullable ProtectedApp app(Target target) {
+    return apps.find(target.host());
+  }
+
+  /** What {@code app}'s first matching rule requires of the target; the default without an app. */
+  Access access(@Nullable ProtectedApp app, Target target) {
+    return app == null
+        ? defaultAccess
+        : app.access(target.method(), target.path(), target.client());
+  }
+
+  /**
+   * Whether {@code who} (null: nobody, or credentials that name no enabled user) may have what
+   * {@code access} guards. The console's trials call this too, so that what an admin tries is what
+   * the proxy gets.
+   */
+  Decision judge(Access access, @Nullable Identified who) {
     Principal principal = who == null ? null : who.principal();
     return switch (access.policy()) {
       case PUBLIC -> new Decision.Allow(principal);
@@ -97,7 +117,7 @@ final class DecisionEngine {
   }
 
   /** An enabled user, and whether the credential that named them proved two factors. */
-  private record Identified(Principal principal, boolean twoFactor) {}
+  record Identified(Principal principal, boolean twoFactor) {}
 
   /**
    * The enabled user behind the credentials, trying the session, then a bearer that looks like a

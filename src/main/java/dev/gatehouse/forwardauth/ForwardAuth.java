@@ -61,30 +61,12 @@ final class ForwardAuth {
     if (url == null) {
       return Answer.badRequest("X-Original-URL is required");
     }
-    URI original;
-    try {
-      original = new URI(url);
-    } catch (java.net.URISyntaxException e) {
-      return Answer.badRequest("malformed X-Original-URL");
-    }
-    if (original.getScheme() == null || original.getRawAuthority() == null) {
-      return Answer.badRequest("X-Original-URL must be absolute");
-    }
-    String path =
-        original.getRawPath() == null || original.getRawPath().isEmpty()
-            ? "/"
-            : original.getRawPath();
-    String uri = original.getRawQuery() == null ? path : path + "?" + original.getRawQuery();
     String method = headers.get(ProxyHeader.ORIGINAL_METHOD);
-    Target target =
-        target(
-            method == null ? "GET" : method,
-            original.getScheme(),
-            original.getRawAuthority(),
-            uri,
-            headers);
+    Target target = original(method == null ? "GET" : method, url, headers);
     if (target == null) {
-      return Answer.badRequest("malformed X-Original-* headers");
+      return Answer.badRequest(
+          "X-Original-URL must be an absolute http or https URL, and X-Original-Method and"
+              + " X-Forwarded-For well formed");
     }
     Decision decision = engine.decide(target, credentials(headers));
     if (decision instanceof Decision.SignIn signIn) {
@@ -106,9 +88,32 @@ final class ForwardAuth {
     };
   }
 
-  private String signInUrl(Decision.SignIn signIn, Target target) {
+  /** Where a browser goes to sign in, or to prove a second factor, and back to the target. */
+  String signInUrl(Decision.SignIn signIn, Target target) {
     return (signIn.stepUp() ? stepUpUrl : loginUrl)
         + URLEncoder.encode(target.url(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The request behind an absolute URL (nginx's X-Original-URL, an admin's trial), read as the
+   * Traefik headers are; null when malformed.
+   */
+  static @Nullable Target original(String method, String url, RequestHeaders headers) {
+    URI original;
+    try {
+      original = new URI(url);
+    } catch (java.net.URISyntaxException e) {
+      return null;
+    }
+    if (original.getScheme() == null || original.getRawAuthority() == null) {
+      return null;
+    }
+    String path =
+        original.getRawPath() == null || original.getRawPath().isEmpty()
+            ? "/"
+            : original.getRawPath();
+    String uri = original.getRawQuery() == null ? path : path + "?" + original.getRawQuery();
+    return target(method, original.getScheme(), original.getRawAuthority(), uri, headers);
   }
 
   private static @Nullable Target target(
@@ -160,7 +165,7 @@ final class ForwardAuth {
    * The client is the right-most X-Forwarded-For entry: the one the proxy itself appended. Entries
    * to its left came from the client and could be forged.
    */
-  private static @Nullable InetAddress clientAddress(String forwardedFor) {
+  static @Nullable InetAddress clientAddress(String forwardedFor) {
     int comma = forwardedFor.lastIndexOf(',');
     String last = (comma < 0 ? forwardedFor : forwardedFor.substring(comma + 1)).strip();
     if (last.startsWith("[") && last.endsWith("]")) {

@@ -53,12 +53,14 @@ public final class Console {
       SignedInUsers signedInUsers,
       Csrf csrf,
       ClientIps clientIps,
+      RequestTrials trials,
       boolean requireMfa) {
     this.guard = new ConsoleGuard(signedInUsers, factors, csrf, clientIps, requireMfa);
     List<ConsoleRoute> all = new ArrayList<>();
     all.addAll(new Overview(users, groups, apps, clients, apiKeys, devices, audit).routes());
     all.addAll(new UserPages(admin, users, sessions, devices, factors, grants, audit).routes());
     all.addAll(new GroupPages(admin, groups).routes());
+    all.addAll(new AppPages(admin, apps, trials).routes());
     all.addAll(new ClientPages(admin, clients).routes());
     all.addAll(new ApiKeyPages(admin, apiKeys).routes());
     all.addAll(new DevicePages(admin, devices, users).routes());
