@@ -186,7 +186,7 @@ class ConsoleAndAccountWorkInARealBrowserTest {
     chrome.click("form[action='/admin/clients'] button[type=submit]");
     chrome.awaitUrl(url -> url.endsWith("/admin/clients"));
     assertThat(chrome.source()).contains("it will not be shown again");
-    String secret = chrome.text(".secret code");
+    String secret = chrome.text(".secret code.secret-value");
     assertThat(secret).isNotBlank();
     checkPage("console-client.png");
     open("/admin/clients/immich");

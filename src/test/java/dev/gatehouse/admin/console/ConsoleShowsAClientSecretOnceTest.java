@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConsoleShowsAClientSecretOnceTest {
-  private static final Pattern SECRET = Pattern.compile("<code>(gh_cs_[^<]+)</code>");
+  private static final Pattern SECRET =
+      Pattern.compile("<code class=\"secret-value\">(gh_cs_[^<]+)</code>");
   @TempDir Path dir;
 
   private static Map<String, String> wiki() {
