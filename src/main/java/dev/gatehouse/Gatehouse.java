@@ -369,6 +369,7 @@ public final class Gatehouse implements AutoCloseable {
             new Console(
                 administration,
                 users,
+                directory,
                 groups,
                 apps,
                 clients,

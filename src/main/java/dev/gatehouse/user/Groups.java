@@ -155,21 +155,6 @@ public final class Groups {
                 .orElseThrow(() -> new Failure.NotFound("no group named " + name)));
   }
 
-  /** A page of group {@code name}'s members' usernames in order, and how many it has. */
-  public Listing<String> memberPage(String name, int limit, int offset) {
-    return reads.read(
-        q ->
-            new Listing<>(
-                q.list(
-                    "SELECT u.username FROM memberships m JOIN users u ON u.id = m.user_id"
-                        + " WHERE m.group_name = ? ORDER BY u.username LIMIT ? OFFSET ?",
-                    row -> row.getString(1),
-                    name,
-                    limit,
-                    offset),
-                q.count("SELECT COUNT(*) FROM memberships WHERE group_name = ?", name)));
-  }
-
   private static Object[] concat(Object[] first, Object... rest) {
     Object[] all = java.util.Arrays.copyOf(first, first.length + rest.length);
     System.arraycopy(rest, 0, all, first.length, rest.length);

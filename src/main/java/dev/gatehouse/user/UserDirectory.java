@@ -1,11 +1,16 @@
 package dev.gatehouse.user;
 
 import dev.gatehouse.event.Events;
+import dev.gatehouse.store.Listing;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  * admin call already sees it; each principal is replaced whole, so readers never see half a change.
  */
 public final class UserDirectory {
+  private static final Comparator<Principal> BY_USERNAME =
+      Comparator.comparing(Principal::username);
+
   private final Map<String, Principal> byId = new ConcurrentHashMap<>();
   private final Set<String> secondFactorGroups = ConcurrentHashMap.newKeySet();
   private final Set<String> configuredSecondFactorGroups;
@@ -72,6 +80,63 @@ public final class UserDirectory {
 
   public int size() {
     return byId.size();
+  }
+
+  /**
+   * A page of the users whose username, email or display name contains {@code text} (any case),
+   * ordered by username, and how many match. From memory: in the database the same search reads
+   * every row twice (the page and the count), as {@code LIKE '%…%'} cannot use an index.
+   */
+  public Listing<Principal> search(String text, int limit, int offset) {
+    String needle = Like.needle(text);
+    return page(
+        p ->
+            contains(p.username(), needle)
+                || contains(p.email(), needle)
+                || contains(p.displayName(), needle),
+        limit,
+        offset);
+  }
+
+  /** A page of the members of {@code group}, ordered by username, and how many it has. */
+  public Listing<Principal> members(String group, int limit, int offset) {
+    return page(p -> p.groups().contains(group), limit, offset);
+  }
+
+  /**
+   * The window {@code [offset, offset + limit)} of the principals {@code wanted} accepts, in
+   * username order, and their number: one pass keeping only the first {@code offset + limit} in a
+   * bounded heap, so a page of 50 out of 100,000 never sorts them all.
+   */
+  private Listing<Principal> page(Predicate<Principal> wanted, int limit, int offset) {
+    int keep = offset + limit;
+    PriorityQueue<Principal> first = new PriorityQueue<>(BY_USERNAME.reversed());
+    long total = 0;
+    for (Principal principal : byId.values()) {
+      if (wanted.test(principal)) {
+        total++;
+        first.add(principal);
+        if (first.size() > keep) {
+          first.poll();
+        }
+      }
+    }
+    List<Principal> ordered = new ArrayList<>(first);
+    ordered.sort(BY_USERNAME);
+    return new Listing<>(ordered.subList(Math.min(offset, ordered.size()), ordered.size()), total);
+  }
+
+  /** Whether {@code text} contains {@code needle} (lower case) in any case, allocating nothing. */
+  private static boolean contains(@Nullable String text, String needle) {
+    if (text == null) {
+      return false;
+    }
+    for (int i = 0; i + needle.length() <= text.length(); i++) {
+      if (text.regionMatches(true, i, needle, 0, needle.length())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void apply(UserEvent event) {

@@ -165,40 +165,6 @@ public final class Users {
                 q.count("SELECT COUNT(*) FROM users")));
   }
 
-  /**
-   * A page of the users whose username, email or display name contains {@code text} (any case),
-   * ordered by username, and how many match; every user when {@code text} is blank. Each page is
-   * three statements whatever the offset, for the console's lists.
-   */
-  public Listing<User> search(String text, int limit, int offset) {
-    String needle = Like.needle(text);
-    if (needle.isEmpty()) {
-      return list(limit, offset);
-    }
-    String pattern = Like.containing(needle);
-    String where =
-        " FROM users WHERE username LIKE ?"
-            + Like.ESCAPE
-            + " OR lower(email) LIKE ?"
-            + Like.ESCAPE
-            + " OR lower(display_name) LIKE ?"
-            + Like.ESCAPE;
-    return reads.read(
-        q ->
-            new Listing<>(
-                withGroups(
-                    q,
-                    q.list(
-                        "SELECT " + COLUMNS + where + " ORDER BY username LIMIT ? OFFSET ?",
-                        ROW,
-                        pattern,
-                        pattern,
-                        pattern,
-                        limit,
-                        offset)),
-                q.count("SELECT COUNT(*)" + where, pattern, pattern, pattern)));
-  }
-
   /** Every user with their groups; for loading in-memory views at start (two queries in all). */
   public List<User> all() {
     return reads.read(

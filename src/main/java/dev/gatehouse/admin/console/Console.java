@@ -13,6 +13,7 @@ import dev.gatehouse.session.SignedInUsers;
 import dev.gatehouse.signing.SigningKeys;
 import dev.gatehouse.token.Grants;
 import dev.gatehouse.user.Groups;
+import dev.gatehouse.user.UserDirectory;
 import dev.gatehouse.user.Users;
 import dev.gatehouse.web.ClientIps;
 import dev.gatehouse.web.Csrf;
@@ -40,6 +41,7 @@ public final class Console {
   public Console(
       Administration admin,
       Users users,
+      UserDirectory directory,
       Groups groups,
       Apps apps,
       Clients clients,
@@ -58,8 +60,9 @@ public final class Console {
     this.guard = new ConsoleGuard(signedInUsers, factors, csrf, clientIps, requireMfa);
     List<ConsoleRoute> all = new ArrayList<>();
     all.addAll(new Overview(users, groups, apps, clients, apiKeys, devices, audit).routes());
-    all.addAll(new UserPages(admin, users, sessions, devices, factors, grants, audit).routes());
-    all.addAll(new GroupPages(admin, groups).routes());
+    all.addAll(
+        new UserPages(admin, users, sessions, devices, factors, grants, audit, directory).routes());
+    all.addAll(new GroupPages(admin, groups, directory).routes());
     all.addAll(new AppPages(admin, apps, trials).routes());
     all.addAll(new ClientPages(admin, clients).routes());
     all.addAll(new ApiKeyPages(admin, apiKeys).routes());

@@ -4,6 +4,8 @@ import dev.gatehouse.admin.Administration;
 import dev.gatehouse.failure.Failure;
 import dev.gatehouse.store.Listing;
 import dev.gatehouse.user.Groups;
+import dev.gatehouse.user.Principal;
+import dev.gatehouse.user.UserDirectory;
 import java.util.List;
 import java.util.Map;
 
@@ -37,8 +39,10 @@ public final class GroupPages {
 
   private final Administration admin;
   private final Groups groups;
+  private final UserDirectory directory;
 
-  GroupPages(Administration admin, Groups groups) {
+  GroupPages(Administration admin, Groups groups, UserDirectory directory) {
+    this.directory = directory;
     this.admin = admin;
     this.groups = groups;
   }
@@ -100,8 +104,8 @@ public final class GroupPages {
       Visit visit, int status, String form, Map<String, String> values, FieldErrors errors) {
     Groups.Summary group = groups.summary(visit.param("name"));
     int page = ConsolePages.page(visit);
-    Listing<String> members =
-        groups.memberPage(group.name(), ConsolePages.PAGE, page * ConsolePages.PAGE);
+    Listing<Principal> members =
+        directory.members(group.name(), ConsolePages.PAGE, page * ConsolePages.PAGE);
     ConsolePages.render(
         visit,
         status,
@@ -109,7 +113,7 @@ public final class GroupPages {
         "group",
         new DetailView(
             group,
-            members.items(),
+            members.items().stream().map(Principal::username).toList(),
             Pager.of(self(group.name()), "", page, members.total()),
             form,
             values,
