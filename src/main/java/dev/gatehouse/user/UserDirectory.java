@@ -89,9 +89,12 @@ public final class UserDirectory {
    */
   public Listing<Principal> search(String text, int limit, int offset) {
     String needle = Like.needle(text);
+    if (needle.isEmpty()) {
+      return page(p -> true, limit, offset);
+    }
     return page(
         p ->
-            contains(p.username(), needle)
+            p.username().contains(needle) // usernames are kept in lower case
                 || contains(p.email(), needle)
                 || contains(p.displayName(), needle),
         limit,
@@ -126,13 +129,19 @@ public final class UserDirectory {
     return new Listing<>(ordered.subList(Math.min(offset, ordered.size()), ordered.size()), total);
   }
 
-  /** Whether {@code text} contains {@code needle} (lower case) in any case, allocating nothing. */
+  /**
+   * Whether {@code text} contains {@code needle} (lower case, not empty) in any case, allocating
+   * nothing: the case-folding comparison runs only where the first character matches.
+   */
   private static boolean contains(@Nullable String text, String needle) {
     if (text == null) {
       return false;
     }
-    for (int i = 0; i + needle.length() <= text.length(); i++) {
-      if (text.regionMatches(true, i, needle, 0, needle.length())) {
+    char lower = needle.charAt(0);
+    char upper = Character.toUpperCase(lower);
+    for (int i = 0, last = text.length() - needle.length(); i <= last; i++) {
+      char c = text.charAt(i);
+      if ((c == lower || c == upper) && text.regionMatches(true, i, needle, 0, needle.length())) {
         return true;
       }
     }
