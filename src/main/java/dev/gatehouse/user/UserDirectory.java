@@ -118,9 +118,12 @@ public final class UserDirectory {
     for (Principal principal : byId.values()) {
       if (wanted.test(principal)) {
         total++;
-        first.add(principal);
-        if (first.size() > keep) {
+        if (first.size() < keep) {
+          first.add(principal);
+        } else if (BY_USERNAME.compare(principal, first.peek()) < 0) {
+          // Most candidates lose to the heap's last place at once: one comparison, no reshuffle.
           first.poll();
+          first.add(principal);
         }
       }
     }
