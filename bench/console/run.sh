@@ -18,7 +18,8 @@
 # The issue's target is p95 under 100 ms per page; "x health" is each kind's p95 over the
 # baseline's. Then the page weight of each main page: HTML + the stylesheet + the console script.
 #
-#   bench/console/run.sh     (knobs: USERS=100000 NGROUPS=10000 CONNS=4 DURATION=10s ROUNDS=3)
+#   bench/console/run.sh     (knobs: USERS=100000 NGROUPS=10000 CONNS=4 DURATION=10s ROUNDS=3
+#                             KINDS="users_search group": only those, after the baseline)
 source "$(dirname "$0")/../lib/common.sh"
 need wrk curl sqlite3
 USERS=${USERS:-100000} NGROUPS=${NGROUPS:-10000} CONNS=${CONNS:-4} DURATION=${DURATION:-10s}
@@ -53,7 +54,7 @@ awk -v p="$gpages" 'BEGIN{srand(4); for (k = 0; k < 400; k++) printf "/admin/gro
 awk -v g="$NGROUPS" 'BEGIN{srand(5); for (k = 0; k < 400; k++) printf "/admin/groups?q=group-%d\n", 1 + int(rand() * g / 10)}' >"$TMP/groups_search"
 awk -v g="$NGROUPS" 'BEGIN{srand(6); for (k = 0; k < 400; k++) if (k % 10 == 0) print "/admin/groups/everyone"; else printf "/admin/groups/group-%d\n", 1 + int(rand() * g)}' >"$TMP/group"
 echo /health/ready >"$TMP/health"
-KINDS="health users_page users_search user groups_page groups_search group"
+KINDS="health ${KINDS:-users_page users_search user groups_page groups_search group}"
 for kind in $KINDS; do # every path answers 200 before anything is timed
   bad=$(head -20 "$TMP/$kind" | while read -r p; do
     curl -s -o /dev/null -w '%{http_code}\n' -H "Cookie: gh_session=$CONSOLE_COOKIE" "$base$p"; done | grep -vc '^200$' || true)
