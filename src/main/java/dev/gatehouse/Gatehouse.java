@@ -384,7 +384,8 @@ public final class Gatehouse implements AutoCloseable {
                 csrf,
                 clientIps,
                 gateway::trial,
-                config.mfa().requireForAdmins());
+                config.mfa().requireForAdmins(),
+                config.console().networks());
         console.register(main);
         int[] ports = {-1, -1, -1};
         ports[0] = http.listen("the portal and APIs", config.server().listen(), main);

@@ -21,7 +21,8 @@ public record Config(
     Mfa mfa,
     Metrics metrics,
     Audit audit,
-    Account account) {
+    Account account,
+    Console console) {
 
   /** {@code [server]}. */
   public record Server(
@@ -180,6 +181,9 @@ public record Config(
   /** {@code [account]}: what users may change about themselves on the account page. */
   public record Account(boolean allowEmailChange) {}
 
+  /** {@code [console]}: the networks the admin console answers from; empty for anywhere. */
+  public record Console(List<Cidr> networks) {}
+
   /** The configuration with every key at its default. */
   public static Config defaults() {
     return ConfigLoader.load(null, Map.of());
@@ -259,7 +263,8 @@ public record Config(
         mfa(v, publicUrl.isEmpty() ? listen.host() : URI.create(publicUrl).getHost()),
         new Metrics((Boolean) v.get("metrics.enable"), HostPort.parse(str(v, "metrics.listen"))),
         new Audit(integer(v, "audit.retention_days"), (Boolean) v.get("audit.log_stdout")),
-        new Account((Boolean) v.get("account.allow_email_change")));
+        new Account((Boolean) v.get("account.allow_email_change")),
+        new Console(Settings.networks(str(v, "console.networks"))));
   }
 
   /**

@@ -146,6 +146,11 @@ public final class Settings {
               v -> v.isEmpty() || COOKIE_DOMAIN.matcher(v).matches() && !v.startsWith("."),
               "empty (the host of server.public_url) or a domain such as example.com"),
           Setting.bool("account.allow_email_change", false),
+          Setting.string(
+              "console.networks",
+              "",
+              Settings::isNetworkList,
+              "a comma-separated list of networks such as 192.168.0.0/16, or empty (anywhere)"),
           Setting.bool("metrics.enable", false),
           Setting.string("metrics.listen", "127.0.0.1:9090", Settings::isHostPort, "host:port"),
           Setting.integer("audit.retention_days", 90, 0, 36_500),

@@ -8,6 +8,7 @@ import dev.gatehouse.client.Clients;
 import dev.gatehouse.device.Devices;
 import dev.gatehouse.failure.Failure;
 import dev.gatehouse.mfa.Factors;
+import dev.gatehouse.net.Cidr;
 import dev.gatehouse.session.Sessions;
 import dev.gatehouse.session.SignedInUsers;
 import dev.gatehouse.signing.SigningKeys;
@@ -56,8 +57,9 @@ public final class Console {
       Csrf csrf,
       ClientIps clientIps,
       RequestTrials trials,
-      boolean requireMfa) {
-    this.guard = new ConsoleGuard(signedInUsers, factors, csrf, clientIps, requireMfa);
+      boolean requireMfa,
+      List<Cidr> networks) {
+    this.guard = new ConsoleGuard(signedInUsers, factors, csrf, clientIps, requireMfa, networks);
     List<ConsoleRoute> all = new ArrayList<>();
     all.addAll(new Overview(users, groups, apps, clients, apiKeys, devices, audit).routes());
     all.addAll(

@@ -4,6 +4,7 @@ import dev.gatehouse.admin.Administration;
 import dev.gatehouse.audit.Actor;
 import dev.gatehouse.failure.Failure;
 import dev.gatehouse.mfa.Factors;
+import dev.gatehouse.net.Cidr;
 import dev.gatehouse.session.SignedInUsers;
 import dev.gatehouse.web.ClientIps;
 import dev.gatehouse.web.Cookies;
@@ -12,8 +13,10 @@ import dev.gatehouse.web.Form;
 import dev.gatehouse.web.Http;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
+import java.net.InetAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -22,8 +25,9 @@ import org.jspecify.annotations.Nullable;
  * Who may use the console: a signed-in, enabled member of {@code admins}, from a session that
  * proved a second factor whenever one is required of admins ({@code mfa.require_for_admins}) or the
  * admin has one set up (a stolen password alone must not reach the console of someone who has a
- * passkey). Every post also carries the form's CSRF token. Checked on every request: removing
- * someone from {@code admins}, or disabling them, shuts the console at their next click.
+ * passkey). Every post also carries the form's CSRF token. With {@code console.networks} set, the
+ * console exists only for clients in those networks. Checked on every request: removing someone
+ * from {@code admins}, or disabling them, shuts the console at their next click.
  */
 final class ConsoleGuard {
   static final Set<String> ADMINS = Set.of("admins");
@@ -33,13 +37,19 @@ final class ConsoleGuard {
   private final Csrf csrf;
   private final ClientIps clientIps;
   private final boolean requireMfa;
+  private final List<Cidr> networks;
 
+  /**
+   * @param networks where the console answers from ({@code console.networks}); empty: anywhere
+   */
   ConsoleGuard(
       SignedInUsers signedInUsers,
       Factors factors,
       Csrf csrf,
       ClientIps clientIps,
-      boolean requireMfa) {
+      boolean requireMfa,
+      List<Cidr> networks) {
+    this.networks = List.copyOf(networks);
     this.signedInUsers = signedInUsers;
     this.factors = factors;
     this.csrf = csrf;
@@ -52,6 +62,10 @@ final class ConsoleGuard {
    * in or to prove a second factor. Refusals are thrown.
    */
   @Nullable Visit admit(RoutingContext ctx) {
+    if (!networks.isEmpty() && !fromAllowedNetwork(clientIps.of(ctx))) {
+      // Outside console.networks there is no console: the same answer as an unknown path.
+      throw new Failure.NotFound("no such page");
+    }
     SignedInUsers.SignedIn signedIn = signedInUsers.of(Http.cookie(ctx, Cookies.SESSION));
     boolean change = ctx.request().method() != HttpMethod.GET;
     if (signedIn == null) {
@@ -89,6 +103,16 @@ final class ConsoleGuard {
             clientIps.of(ctx),
             ctx.request().getHeader("User-Agent"),
             "the admin console"));
+  }
+
+  private boolean fromAllowedNetwork(String address) {
+    InetAddress client;
+    try {
+      client = InetAddress.ofLiteral(address);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    return networks.stream().anyMatch(network -> network.contains(client));
   }
 
   /** This page, to come back to after signing in. */
