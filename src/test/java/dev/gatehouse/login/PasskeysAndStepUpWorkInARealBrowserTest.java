@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Screenshots go to {@code target/screenshots}; with {@code GATEHOUSE_UPDATE_SCREENSHOTS=1} the
  * four the docs show are copied to {@code docs/screenshots} too.
  */
+@Tag("browser")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PasskeysAndStepUpWorkInARealBrowserTest {
   private static final String DOMAIN = "gatehouse.localhost";

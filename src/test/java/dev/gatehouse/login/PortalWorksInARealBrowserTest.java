@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.testing.Chrome;
 import dev.gatehouse.testing.TestGatehouse;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Headless Chromium ({@link Chrome}) signs in through the form and lands on the account page.
  * Screenshots go to {@code target/screenshots}.
  */
+@Tag("browser")
 class PortalWorksInARealBrowserTest {
   @TempDir Path dir;
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * form that leads there: the sign-in page when its {@code rd} is an authorize request, the consent
  * page (query and form_post response modes), and the form_post page posting to the client.
  */
+@Tag("browser")
 class ConsentAndSignInRedirectBackToTheClientInARealBrowserTest {
   private static final String CHALLENGE = "A".repeat(43);
 

@@ -21,6 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Screenshots go to {@code target/screenshots}; with {@code GATEHOUSE_UPDATE_SCREENSHOTS=1} they
  * are copied to {@code docs/screenshots}, where docs/console.md shows them.
  */
+@Tag("browser")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleAndAccountWorkInARealBrowserTest {
   private static final Path DOCS = Path.of("docs", "screenshots");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.testing.Chrome;
 import dev.gatehouse.testing.TestGatehouse;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after their new place, so that Save stores the order on screen; the script runs under the
  * console's content security policy with nothing refused.
  */
+@Tag("browser")
 class RulesMoveInPlaceWithScriptTest {
   @TempDir Path dir;
 
