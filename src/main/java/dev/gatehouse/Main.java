@@ -5,6 +5,7 @@ import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.crypto.Argon2Params;
 import dev.gatehouse.crypto.Passwords;
+import dev.gatehouse.store.Backups;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -13,10 +14,12 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +27,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The command line: {@code serve}, {@code version}, {@code config check}, {@code hash-password}.
+ * The command line: {@code serve}, {@code version}, {@code config check}, {@code hash-password},
+ * {@code backup}, {@code restore}.
  */
 @Command(
     name = "gatehouse",
@@ -35,11 +39,16 @@ import picocli.CommandLine.Spec;
       Main.Serve.class,
       Main.VersionCommand.class,
       Main.ConfigCommand.class,
-      Main.HashPassword.class
+      Main.HashPassword.class,
+      Main.Backup.class,
+      Main.Restore.class
     })
 public final class Main implements Runnable {
   /** Exit code for configuration errors, before any port is bound. */
   static final int CONFIG_ERROR = 2;
+
+  /** Exit code of a backup or restore that refused, changing nothing. */
+  static final int REFUSED = 2;
 
   @Spec CommandLine.Model.@Nullable CommandSpec spec;
 
@@ -243,6 +252,69 @@ public final class Main implements Runnable {
       options.out().flush();
       return 0;
     }
+  }
+
+  @Command(
+      name = "backup",
+      mixinStandardHelpOptions = true,
+      description =
+          "Copy the SQLite database of a running or stopped instance to a new file, consistently,"
+              + " without stopping writes.")
+  static final class Backup implements Callable<Integer> {
+    @CommandLine.Mixin ConfigOption options = new ConfigOption();
+
+    @Option(
+        names = "--to",
+        required = true,
+        paramLabel = "PATH",
+        description = "the new file (never overwritten), owner-only")
+    @Nullable Path to;
+
+    @Override
+    public Integer call() {
+      return report(options, config -> Backups.backup(config, Objects.requireNonNull(to)));
+    }
+  }
+
+  @Command(
+      name = "restore",
+      mixinStandardHelpOptions = true,
+      description =
+          "Replace the database of a stopped data directory by a backup, after checking its"
+              + " integrity; the replaced one is kept beside it.")
+  static final class Restore implements Callable<Integer> {
+    @CommandLine.Mixin ConfigOption options = new ConfigOption();
+
+    @CommandLine.Parameters(paramLabel = "PATH", description = "the backup to restore")
+    @Nullable Path from;
+
+    @Override
+    public Integer call() {
+      return report(
+          options,
+          config -> Backups.restore(config, Objects.requireNonNull(from), InstantSource.system()));
+    }
+  }
+
+  /** Runs a backup or restore: 0 done, 2 refused (or a configuration error), with one line. */
+  private static int report(ConfigOption options, Function<Config, Backups.Outcome> command) {
+    Config config;
+    try {
+      config = options.load();
+    } catch (ConfigException e) {
+      options.err().println("config error: " + e.getMessage());
+      return CONFIG_ERROR;
+    }
+    return switch (command.apply(config)) {
+      case Backups.Outcome.Done done -> {
+        options.out().println(done.message());
+        yield 0;
+      }
+      case Backups.Outcome.Refused refused -> {
+        options.err().println("refused: " + refused.message());
+        yield REFUSED;
+      }
+    };
   }
 
   /** The version from the jar manifest, or "dev" when run from classes. */

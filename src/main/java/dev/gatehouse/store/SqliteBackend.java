@@ -98,7 +98,7 @@ final class SqliteBackend implements Backend {
   }
 
   /** The database file a SQLite URL names, or null for an in-memory database. */
-  private static @Nullable Path fileOf(String url) {
+  static @Nullable Path fileOf(String url) {
     String file = url.substring("jdbc:sqlite:".length());
     if (file.contains("mode=memory")) {
       return null;
