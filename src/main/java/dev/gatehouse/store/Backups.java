@@ -91,6 +91,7 @@ public final class Backups {
       }
       String integrity = integrity(target);
       if (!integrity.equals("ok")) {
+        deleteQuietly(target);
         throw new IllegalStateException(
             "the copy " + target + " fails integrity_check: " + integrity);
       }
