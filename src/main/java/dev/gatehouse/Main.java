@@ -8,11 +8,14 @@ import dev.gatehouse.crypto.Passwords;
 import dev.gatehouse.store.Backups;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.Map;
@@ -20,6 +23,9 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -317,12 +323,48 @@ public final class Main implements Runnable {
     };
   }
 
-  /** The version from the jar manifest, or "dev" when run from classes. */
+  /**
+   * The version and commit from the jar's manifest (written by the build: {@code pom.xml}, shade
+   * and git-commit-id), or "dev" when run from classes.
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"gatehouse " + (version == null ? "dev" : version)};
+      return new String[] {describe(manifest())};
+    }
+
+    /** "gatehouse VERSION (commit C)" from a jar manifest's main attributes; "gatehouse dev". */
+    static String describe(@Nullable Attributes manifest) {
+      String version = manifest == null ? null : manifest.getValue("Implementation-Version");
+      if (version == null) {
+        return "gatehouse dev";
+      }
+      String commit = manifest.getValue("Gatehouse-Commit");
+      if (commit != null && commit.startsWith("${")) {
+        commit = null; // built from sources without git: the build could not tell
+      }
+      boolean dirty = "true".equals(manifest.getValue("Gatehouse-Dirty"));
+      return "gatehouse "
+          + version
+          + (commit == null
+              ? ""
+              : " (commit " + commit + (dirty ? ", uncommitted changes" : "") + ")");
+    }
+
+    /** The main attributes of the jar this class was loaded from, or null outside a jar. */
+    private static @Nullable Attributes manifest() {
+      try {
+        CodeSource source = Main.class.getProtectionDomain().getCodeSource();
+        if (source == null || !source.getLocation().getPath().endsWith(".jar")) {
+          return null;
+        }
+        try (JarFile jar = new JarFile(Path.of(source.getLocation().toURI()).toFile())) {
+          Manifest manifest = jar.getManifest();
+          return manifest == null ? null : manifest.getMainAttributes();
+        }
+      } catch (IOException | URISyntaxException e) {
+        return null;
+      }
     }
   }
 }
