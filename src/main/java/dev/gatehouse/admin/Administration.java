@@ -115,11 +115,7 @@ public final class Administration {
     User after = users.update(before.id(), patch, nulls);
     changed(origin, "update", "user", after.id(), before, after, after.id(), after.username());
     if (patch.password() != null) {
-      audit.recordNow(
-          by(origin, AuditKind.PASSWORD_CHANGED)
-              .subject(after.id(), after.username())
-              .object("user", after.id())
-              .reason("set through " + origin.via()));
+      audit.recordNow(about(origin, AuditKind.PASSWORD_CHANGED, after, "user", after.id(), "set"));
     }
     return after;
   }
@@ -139,11 +135,8 @@ public final class Administration {
     User user = users.get(userId);
     int ended = sessions.endAll(user.id());
     audit.recordNow(
-        by(origin, AuditKind.SESSION_REVOKED)
-            .subject(user.id(), user.username())
-            .object("session", "all")
-            .details(Map.of("ended", ended))
-            .reason("revoked through " + origin.via()));
+        about(origin, AuditKind.SESSION_REVOKED, user, "session", "all", "revoked")
+            .details(Map.of("ended", ended)));
     return ended;
   }
 
@@ -154,10 +147,7 @@ public final class Administration {
       return false;
     }
     audit.recordNow(
-        by(origin, AuditKind.SESSION_REVOKED)
-            .subject(user.id(), user.username())
-            .object("session", sessionId)
-            .reason("revoked through " + origin.via()));
+        about(origin, AuditKind.SESSION_REVOKED, user, "session", sessionId, "revoked"));
     return true;
   }
 
@@ -171,11 +161,7 @@ public final class Administration {
     if (!grants.revokeConsent(user.id(), clientId)) {
       return false;
     }
-    audit.recordNow(
-        by(origin, AuditKind.CONSENT_REVOKED)
-            .subject(user.id(), user.username())
-            .object("client", clientId)
-            .reason("revoked through " + origin.via()));
+    audit.recordNow(about(origin, AuditKind.CONSENT_REVOKED, user, "client", clientId, "revoked"));
     return true;
   }
 
@@ -209,10 +195,7 @@ public final class Administration {
 
   private void factorRemoved(Origin origin, User user, String factor) {
     audit.recordNow(
-        by(origin, AuditKind.SECOND_FACTOR_REMOVED)
-            .subject(user.id(), user.username())
-            .object("factor", factor)
-            .reason("removed through " + origin.via()));
+        about(origin, AuditKind.SECOND_FACTOR_REMOVED, user, "factor", factor, "removed"));
   }
 
   // ---- groups ----
@@ -335,6 +318,18 @@ public final class Administration {
           "grace_seconds", "grace_seconds must be 0 to " + MAX_GRACE.toSeconds());
     }
     return signingKeys.rotate(grace, origin.actor());
+  }
+
+  /**
+   * An event of {@code origin} about {@code user}'s {@code type} {@code id}, whose reason says what
+   * was done and through which door: "revoked through the admin console".
+   */
+  private static AuditEntry about(
+      Origin origin, AuditKind kind, User user, String type, String id, String done) {
+    return by(origin, kind)
+        .subject(user.id(), user.username())
+        .object(type, id)
+        .reason(done + " through " + origin.via());
   }
 
   /** An event of {@code origin}: its actor, address and user agent. */
