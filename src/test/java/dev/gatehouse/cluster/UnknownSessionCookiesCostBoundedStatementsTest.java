@@ -39,6 +39,7 @@ class UnknownSessionCookiesCostBoundedStatementsTest {
           """
           {"name":"wiki","hosts":["wiki.example.test"],"rules":[
             {"path":"/","policy":"groups","groups":["staff"]}]}""");
+      node.settle();
       StoreMetrics metrics = node.gatehouse().store().metrics();
       SecureRandom random = new SecureRandom();
       AtomicInteger signedIn = new AtomicInteger();

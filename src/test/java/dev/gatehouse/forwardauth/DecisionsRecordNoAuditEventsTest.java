@@ -2,7 +2,6 @@ package dev.gatehouse.forwardauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.store.DataClass;
 import dev.gatehouse.store.StoreMetrics;
 import dev.gatehouse.testing.Browser;
 import dev.gatehouse.testing.Listener;
@@ -44,7 +43,7 @@ class DecisionsRecordNoAuditEventsTest {
             {"path":"/staff","policy":"groups","groups":["staff"]},
             {"path":"/","policy":"authenticated"}]}""");
       alice.login("alice", "alice-password");
-      gh.gatehouse().store().writer().write(DataClass.AUDIT, tx -> null);
+      gh.settle();
       StoreMetrics metrics = gh.gatehouse().store().metrics();
       long reads = metrics.readStatements();
       long writes = metrics.writeStatements();

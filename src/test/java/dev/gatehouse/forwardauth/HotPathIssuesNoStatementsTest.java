@@ -174,6 +174,7 @@ class HotPathIssuesNoStatementsTest {
         assertThat(decision.status().getAsInt()).isEqualTo(decision.expected());
       }
 
+      gh.settle();
       StoreMetrics metrics = gh.gatehouse().store().metrics();
       long reads = metrics.readStatements();
       long writes = metrics.writeStatements();

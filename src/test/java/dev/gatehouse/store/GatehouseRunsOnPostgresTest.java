@@ -61,6 +61,7 @@ class GatehouseRunsOnPostgresTest {
       assertThat(signIns).hasSize(1);
       assertThat(signIns.getFirst().toString()).contains(userId);
 
+      gh.settle();
       StoreMetrics metrics = gh.gatehouse().store().metrics();
       long reads = metrics.readStatements();
       long writes = metrics.writeStatements();

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.Gatehouse;
 import dev.gatehouse.config.Config;
 import dev.gatehouse.config.ConfigLoader;
+import dev.gatehouse.event.Announcement;
+import dev.gatehouse.event.DomainEvent;
+import dev.gatehouse.store.DataClass;
 import dev.gatehouse.web.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +23,10 @@ import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +42,8 @@ public final class TestGatehouse implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   private final Path dataDir;
   private final Config config;
+  private final Map<String, CountDownLatch> echoes = new ConcurrentHashMap<>();
+  private boolean listeningForEchoes;
 
   private TestGatehouse(Gatehouse gatehouse, Path dataDir, Config config) {
     this.gatehouse = gatehouse;
@@ -92,6 +101,63 @@ public final class TestGatehouse implements AutoCloseable {
 
   public Gatehouse gatehouse() {
     return gatehouse;
+  }
+
+  private record Echo(String key) implements DomainEvent {
+    static final String TOPIC = "test-echo";
+
+    @Override
+    public List<Announcement> announcements() {
+      return List.of(new Announcement(TOPIC, key));
+    }
+  }
+
+  /**
+   * Returns once every write queued so far has committed and, on PostgreSQL, this node has heard
+   * and re-read its own announcements of them (they come back through LISTEN, in commit order, a
+   * little after the write returned): statement counters read after this see no late re-read.
+   */
+  public void settle() {
+    synchronized (this) {
+      if (!listeningForEchoes) {
+        gatehouse
+            .events()
+            .onAnnounced(
+                Echo.TOPIC,
+                key -> {
+                  CountDownLatch heard = echoes.remove(key);
+                  if (heard != null) {
+                    heard.countDown();
+                  }
+                  return List.of();
+                });
+        listeningForEchoes = true;
+      }
+    }
+    String key = UUID.randomUUID().toString();
+    CountDownLatch heard = new CountDownLatch(1);
+    echoes.put(key, heard);
+    gatehouse
+        .store()
+        .writer()
+        .write(
+            DataClass.AUDIT,
+            tx -> {
+              tx.publish(new Echo(key));
+              return null;
+            });
+    if (config.database().url().isEmpty()) {
+      echoes.remove(key);
+      return;
+    }
+    try {
+      if (!heard.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("this node did not hear its own announcement in 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   public Path dataDir() {
