@@ -99,7 +99,7 @@ final class Bootstrap {
               long now = clock.millis();
               Groups.bootstrapAdmins(tx, now);
               Users.bootstrapAdmin(tx, now, hash, List.of("admins"));
-              ApiKeys.insert(tx, now, "bootstrap", ApiKey.Role.admin, null, key);
+              ApiKeys.insert(tx, now, "bootstrap", ApiKey.Role.admin, null, Secrets.digest(key));
               tx.update("INSERT INTO bootstrap (id, completed_at) VALUES (1, ?)", now);
               return true;
             });

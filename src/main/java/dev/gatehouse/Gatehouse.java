@@ -2,9 +2,13 @@ package dev.gatehouse;
 
 import dev.gatehouse.admin.AdminRoutes;
 import dev.gatehouse.admin.Administration;
+import dev.gatehouse.admin.ManagedObjects;
 import dev.gatehouse.admin.OpenApiRoutes;
 import dev.gatehouse.admin.console.Console;
 import dev.gatehouse.admin.console.ConsoleRoute;
+import dev.gatehouse.admin.provisioning.Provisioner;
+import dev.gatehouse.admin.provisioning.ProvisioningException;
+import dev.gatehouse.admin.provisioning.ProvisioningFile;
 import dev.gatehouse.apikey.ApiKeys;
 import dev.gatehouse.app.AppDirectory;
 import dev.gatehouse.app.AppEvent;
@@ -58,6 +62,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -97,6 +102,7 @@ public final class Gatehouse implements AutoCloseable {
   private final Gateway gateway;
   private final AtomicBoolean ready;
   private final Console console;
+  private final Provisioner provisioner;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Gatehouse(
@@ -108,8 +114,10 @@ public final class Gatehouse implements AutoCloseable {
       Background background,
       Gateway gateway,
       AtomicBoolean ready,
-      Console console) {
+      Console console,
+      Provisioner provisioner) {
     this.console = console;
+    this.provisioner = provisioner;
     this.store = store;
     this.events = events;
     this.audit = audit;
@@ -338,6 +346,7 @@ public final class Gatehouse implements AutoCloseable {
                 config.oidc().maxJtisPerClient())
             .register(main);
         new OpenApiRoutes(config.server().swaggerUiEnable()).register(main);
+        ManagedObjects managedObjects = new ManagedObjects(store.writer(), store.reads());
         Administration administration =
             new Administration(
                 users,
@@ -350,7 +359,19 @@ public final class Gatehouse implements AutoCloseable {
                 sessions,
                 signingKeys,
                 grants,
-                audit);
+                audit,
+                managedObjects);
+        Provisioner provisioner =
+            new Provisioner(
+                administration,
+                users,
+                groups,
+                apps,
+                clients,
+                apiKeys,
+                managedObjects,
+                passwords,
+                store.writer());
         new AdminRoutes(
                 users,
                 groups,
@@ -362,6 +383,7 @@ public final class Gatehouse implements AutoCloseable {
                 signingKeys,
                 audit,
                 administration,
+                provisioner,
                 throttles,
                 clientIps)
             .register(main);
@@ -387,6 +409,7 @@ public final class Gatehouse implements AutoCloseable {
                 config.mfa().requireForAdmins(),
                 config.console().networks());
         console.register(main);
+        provision(config.provisioning(), provisioner, env);
         int[] ports = {-1, -1, -1};
         ports[0] = http.listen("the portal and APIs", config.server().listen(), main);
         if (config.forwardAuth().listen().isPresent()) {
@@ -411,7 +434,7 @@ public final class Gatehouse implements AutoCloseable {
                     (System.nanoTime() - started) / 1_000_000,
                     passwords.implementation()));
         return new Gatehouse(
-            store, events, audit, http, ports, background, gateway, ready, console);
+            store, events, audit, http, ports, background, gateway, ready, console, provisioner);
       } catch (RuntimeException e) {
         // Whatever was opened closes, in reverse order: no port stays bound, no job runs on.
         if (background != null) {
@@ -531,6 +554,43 @@ public final class Gatehouse implements AutoCloseable {
 
   public Store store() {
     return store;
+  }
+
+  /** Applies provisioning files: {@code gatehouse apply} on a stopped instance, and tests. */
+  public Provisioner provisioner() {
+    return provisioner;
+  }
+
+  /**
+   * Applies {@code [provisioning] file} before the server listens; a file with any error stops the
+   * start, naming its line and field, and changes nothing.
+   */
+  private static void provision(
+      Config.Provisioning provisioning, Provisioner provisioner, Map<String, String> env) {
+    if (provisioning.file().isEmpty()) {
+      return;
+    }
+    Path file = provisioning.file().get();
+    try {
+      Provisioner.Outcome outcome =
+          provisioner.apply(
+              ProvisioningFile.read(file, env::get),
+              provisioning.prune(),
+              false,
+              Provisioner.By.SYSTEM);
+      LOG.info(
+          () ->
+              outcome.changes().isEmpty()
+                  ? "provisioning file " + file + ": nothing to change"
+                  : "provisioning file "
+                      + file
+                      + " applied:\n  "
+                      + String.join(
+                          "\n  ", outcome.changes().stream().map(Object::toString).toList()));
+    } catch (ProvisioningException e) {
+      throw new ConfigException(
+          "provisioning.file", "nothing of it was applied:\n" + e.getMessage());
+    }
   }
 
   public Events events() {

@@ -1,5 +1,8 @@
 package dev.gatehouse;
 
+import dev.gatehouse.admin.provisioning.Declaration;
+import dev.gatehouse.admin.provisioning.ProvisioningException;
+import dev.gatehouse.admin.provisioning.ProvisioningFile;
 import dev.gatehouse.config.Config;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.ConfigLoader;
@@ -12,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,7 +51,8 @@ import picocli.CommandLine.Spec;
       Main.ConfigCommand.class,
       Main.HashPassword.class,
       Main.Backup.class,
-      Main.Restore.class
+      Main.Restore.class,
+      Main.ApplyCommand.class
     })
 public final class Main implements Runnable {
   /** Exit code for configuration errors, before any port is bound. */
@@ -97,7 +102,13 @@ public final class Main implements Runnable {
     @Nullable Path config;
 
     Config load() {
-      Map<String, String> env = main().env;
+      return load(Map.of());
+    }
+
+    /** The configuration with {@code overrides} set as if they were in the environment. */
+    Config load(Map<String, String> overrides) {
+      Map<String, String> env = new java.util.HashMap<>(main().env);
+      env.putAll(overrides);
       Path file = config;
       if (file == null && env.get("GATEHOUSE_CONFIG") != null) {
         file = Path.of(env.get("GATEHOUSE_CONFIG"));
@@ -299,6 +310,110 @@ public final class Main implements Runnable {
       return report(
           options,
           config -> Backups.restore(config, Objects.requireNonNull(from), InstantSource.system()));
+    }
+  }
+
+  @Command(
+      name = "apply",
+      mixinStandardHelpOptions = true,
+      description =
+          "Apply a provisioning file (groups, users, apps, clients, API keys; docs/provisioning.md)"
+              + " to a running or stopped instance, all or nothing. A running server that holds the"
+              + " SQLite database is sent the file, secrets resolved, through its admin API: give an"
+              + " admin API key in $GATEHOUSE_API_KEY or --api-key-file.")
+  static final class ApplyCommand implements Callable<Integer> {
+    @CommandLine.Mixin ConfigOption options = new ConfigOption();
+
+    @CommandLine.Parameters(paramLabel = "FILE", description = "the provisioning file (TOML)")
+    @Nullable Path file;
+
+    @Option(names = "--dry-run", description = "print what would change; change nothing")
+    boolean dryRun;
+
+    @Option(
+        names = "--prune",
+        description = "also delete the objects the file manages and no longer declares")
+    boolean prune;
+
+    @Option(
+        names = "--server",
+        paramLabel = "URL",
+        description = "send it to the server at URL (default: server.listen, when it is running)")
+    @Nullable URI server;
+
+    @Option(
+        names = "--api-key-file",
+        paramLabel = "PATH",
+        description = "a file holding the admin API key (default: $GATEHOUSE_API_KEY)")
+    @Nullable Path apiKeyFile;
+
+    @Override
+    public Integer call() throws Exception {
+      Config config;
+      try {
+        config = options.load();
+      } catch (ConfigException e) {
+        options.err().println("config error: " + e.getMessage());
+        return CONFIG_ERROR;
+      }
+      Map<String, String> env = options.main().env;
+      Path source = Objects.requireNonNull(file);
+      Apply.Result result;
+      try {
+        Declaration declaration = ProvisioningFile.read(source, env::get);
+        URI target =
+            server != null
+                ? server
+                : Backups.held(config) ? Apply.serverAt(config.server().listen()) : null;
+        if (target != null) {
+          String key = apiKey(env);
+          if (key == null) {
+            options
+                .err()
+                .println(
+                    "refused: a server is running on this database: give an admin API key in"
+                        + " $GATEHOUSE_API_KEY or --api-key-file (or stop the server); nothing"
+                        + " changed");
+            return REFUSED;
+          }
+          result = Apply.remote(declaration, prune, dryRun, target, key);
+        } else {
+          java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+          result = Apply.local(declaration, prune, dryRun, options::load, env);
+        }
+      } catch (ProvisioningException e) {
+        e.problems().forEach(options.err()::println);
+        options.err().println("nothing was applied");
+        return REFUSED;
+      } catch (Apply.ApplyRefused e) {
+        options.err().println(e.getMessage());
+        options.err().println("nothing was applied");
+        return REFUSED;
+      } catch (ConfigException e) {
+        options.err().println("config error: " + e.getMessage());
+        return CONFIG_ERROR;
+      }
+      PrintWriter out = options.out();
+      if (result.changes().isEmpty()) {
+        out.println(source + ": nothing to change");
+        return 0;
+      }
+      out.println(
+          source
+              + ": "
+              + result.changes().size()
+              + (result.changes().size() == 1 ? " change" : " changes")
+              + (dryRun ? " (dry run: nothing changed)" : " applied"));
+      result.changes().forEach(c -> out.println("  " + c));
+      return 0;
+    }
+
+    private @Nullable String apiKey(Map<String, String> env) throws IOException {
+      if (apiKeyFile != null) {
+        return java.nio.file.Files.readString(apiKeyFile, StandardCharsets.UTF_8).strip();
+      }
+      String key = env.get("GATEHOUSE_API_KEY");
+      return key == null || key.isBlank() ? null : key.strip();
     }
   }
 

@@ -1,5 +1,8 @@
 package dev.gatehouse.admin;
 
+import dev.gatehouse.admin.provisioning.Declaration;
+import dev.gatehouse.admin.provisioning.Provisioner;
+import dev.gatehouse.admin.provisioning.ProvisioningException;
 import dev.gatehouse.apikey.ApiKey;
 import dev.gatehouse.apikey.ApiKeys;
 import dev.gatehouse.app.AppRequest;
@@ -95,7 +98,8 @@ public final class AdminRoutes {
           new Route(HttpMethod.DELETE, "/api/admin/devices/{id}", AdminRoutes::revokeDevice),
           new Route(HttpMethod.GET, "/api/admin/keys", AdminRoutes::listKeys),
           new Route(HttpMethod.POST, "/api/admin/keys/rotate", AdminRoutes::rotateKeys),
-          new Route(HttpMethod.GET, "/api/admin/audit", AdminRoutes::listAudit));
+          new Route(HttpMethod.GET, "/api/admin/audit", AdminRoutes::listAudit),
+          new Route(HttpMethod.POST, "/api/admin/provisioning", AdminRoutes::provision));
 
   private final Users users;
   private final Groups groups;
@@ -109,6 +113,7 @@ public final class AdminRoutes {
   private final Throttle keyGuesses;
   private final ClientIps clientIps;
   private final Administration admin;
+  private final Provisioner provisioner;
 
   public AdminRoutes(
       Users users,
@@ -121,9 +126,11 @@ public final class AdminRoutes {
       SigningKeys signingKeys,
       Audit audit,
       Administration admin,
+      Provisioner provisioner,
       Throttles throttles,
       ClientIps clientIps) {
     this.admin = admin;
+    this.provisioner = provisioner;
     this.clientIps = clientIps;
     this.users = users;
     this.groups = groups;
@@ -368,6 +375,45 @@ public final class AdminRoutes {
   }
 
   /** The API key that authenticated this request ({@link AdminAuth} put it there). */
+  /**
+   * Applies a provisioning file that {@code gatehouse apply} read, resolved and sent (as JSON; the
+   * server reads no file of the caller's): {@code ?dry_run=true} reports without changing, {@code
+   * ?prune=true} deletes managed objects it no longer declares.
+   */
+  private void provision(RoutingContext ctx) {
+    Declaration declaration = Json.read(ctx, Declaration.class);
+    Provisioner.Outcome outcome;
+    try {
+      outcome =
+          provisioner.apply(
+              declaration,
+              flag(ctx, "prune"),
+              flag(ctx, "dry_run"),
+              new Provisioner.By(
+                  origin(ctx).actor(), clientIps.of(ctx), ctx.request().getHeader("User-Agent")));
+    } catch (ProvisioningException e) {
+      throw new Failure.Invalid("file", e.getMessage());
+    }
+    ok(
+        ctx,
+        Map.of(
+            "applied",
+            outcome.applied(),
+            "changes",
+            outcome.changes().stream().map(Object::toString).toList()));
+  }
+
+  private static boolean flag(RoutingContext ctx, String name) {
+    String value = ctx.queryParams().get(name);
+    if (value == null || value.equals("false")) {
+      return false;
+    }
+    if (value.equals("true")) {
+      return true;
+    }
+    throw new Failure.Invalid(name, name + " must be true or false");
+  }
+
   private Administration.Origin origin(RoutingContext ctx) {
     ApiKey key = ctx.get(AdminAuth.KEY);
     if (key == null) {

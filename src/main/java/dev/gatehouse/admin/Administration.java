@@ -72,6 +72,8 @@ public final class Administration {
   private final SigningKeys signingKeys;
   private final Grants grants;
   private final Audit audit;
+  private final ManagedObjects managed;
+  private final boolean guarded;
 
   public Administration(
       Users users,
@@ -84,7 +86,40 @@ public final class Administration {
       Sessions sessions,
       SigningKeys signingKeys,
       Grants grants,
-      Audit audit) {
+      Audit audit,
+      ManagedObjects managed) {
+    this(
+        users,
+        groups,
+        apps,
+        clients,
+        apiKeys,
+        devices,
+        factors,
+        sessions,
+        signingKeys,
+        grants,
+        audit,
+        managed,
+        true);
+  }
+
+  private Administration(
+      Users users,
+      Groups groups,
+      Apps apps,
+      Clients clients,
+      ApiKeys apiKeys,
+      Devices devices,
+      Factors factors,
+      Sessions sessions,
+      SigningKeys signingKeys,
+      Grants grants,
+      Audit audit,
+      ManagedObjects managed,
+      boolean guarded) {
+    this.managed = managed;
+    this.guarded = guarded;
     this.grants = grants;
     this.users = users;
     this.groups = groups;
@@ -96,6 +131,34 @@ public final class Administration {
     this.sessions = sessions;
     this.signingKeys = signingKeys;
     this.audit = audit;
+  }
+
+  /**
+   * The same rules for the provisioning file, the one door allowed to change the objects it
+   * manages.
+   */
+  public Administration forProvisioning() {
+    return new Administration(
+        users,
+        groups,
+        apps,
+        clients,
+        apiKeys,
+        devices,
+        factors,
+        sessions,
+        signingKeys,
+        grants,
+        audit,
+        managed,
+        false);
+  }
+
+  /** Refuses, naming the file, a change through the API or console to a managed object. */
+  private void refuseIfManaged(ManagedObjects.Kind kind, String name) {
+    if (guarded) {
+      managed.refuseChange(kind, name);
+    }
   }
 
   // ---- users ----
@@ -112,6 +175,7 @@ public final class Administration {
    */
   public User updateUser(Origin origin, String id, UserPatch patch, Set<String> nulls) {
     User before = users.get(id);
+    refuseIfManaged(ManagedObjects.Kind.USER, before.username());
     User after = users.update(before.id(), patch, nulls);
     changed(origin, "update", "user", after.id(), before, after, after.id(), after.username());
     if (patch.password() != null) {
@@ -120,8 +184,22 @@ public final class Administration {
     return after;
   }
 
+  /** A user whose password was hashed beforehand (the provisioning file's door). */
+  public User createUserWithHash(Origin origin, NewUser request, @Nullable String hash) {
+    User user = users.createWithHash(request, hash);
+    changed(origin, "create", "user", user.id(), null, user, user.id(), user.username());
+    return user;
+  }
+
+  /** Sets a hashed password; the user's sessions, devices and grants end as with any new one. */
+  public void setPasswordHash(Origin origin, String id, String hash) {
+    User user = users.setPasswordHash(id, hash);
+    audit.recordNow(about(origin, AuditKind.PASSWORD_CHANGED, user, "user", user.id(), "set"));
+  }
+
   public void deleteUser(Origin origin, String id) {
     User before = users.get(id);
+    refuseIfManaged(ManagedObjects.Kind.USER, before.username());
     users.delete(before.id());
     changed(origin, "delete", "user", before.id(), before, null, before.id(), before.username());
   }
@@ -209,6 +287,7 @@ public final class Administration {
   /** Members must sign in with a second factor from now on, or no longer need to. */
   public Group requireMfa(Origin origin, String name, boolean required) {
     Group before = groups.get(name);
+    refuseIfManaged(ManagedObjects.Kind.GROUP, before.name());
     Group after = groups.requireMfa(before.name(), required);
     changed(origin, "update", "group", after.name(), before, after, null, null);
     return after;
@@ -216,16 +295,20 @@ public final class Administration {
 
   public void deleteGroup(Origin origin, String name) {
     Group before = groups.get(name);
+    refuseIfManaged(ManagedObjects.Kind.GROUP, before.name());
     groups.delete(before.name());
     changed(origin, "delete", "group", before.name(), before, null, null, null);
   }
 
+  /** A managed user's groups are the file's: refused for them. */
   public void addMember(Origin origin, String group, String username) {
+    refuseIfManaged(ManagedObjects.Kind.USER, username);
     groups.addMember(group, username);
     changed(origin, "add_member", "group", group, null, Map.of("member", username), null, username);
   }
 
   public void removeMember(Origin origin, String group, String username) {
+    refuseIfManaged(ManagedObjects.Kind.USER, username);
     groups.removeMember(group, username);
     changed(
         origin, "remove_member", "group", group, Map.of("member", username), null, null, username);
@@ -241,6 +324,7 @@ public final class Administration {
 
   public App updateApp(Origin origin, String id, AppRequest request) {
     App before = apps.get(id);
+    refuseIfManaged(ManagedObjects.Kind.APP, before.name());
     App after = apps.update(before.id(), request);
     changed(origin, "update", "app", after.id(), before, after, null, null);
     return after;
@@ -248,6 +332,7 @@ public final class Administration {
 
   public void deleteApp(Origin origin, String id) {
     App before = apps.get(id);
+    refuseIfManaged(ManagedObjects.Kind.APP, before.name());
     apps.delete(before.id());
     changed(origin, "delete", "app", before.id(), before, null, null, null);
   }
@@ -263,6 +348,7 @@ public final class Administration {
 
   public Client updateClient(Origin origin, String clientId, ClientRequest request) {
     Client before = clients.get(clientId);
+    refuseIfManaged(ManagedObjects.Kind.CLIENT, before.clientId());
     Client after = clients.update(before.clientId(), request);
     changed(origin, "update", "client", after.clientId(), before, after, null, null);
     return after;
@@ -270,14 +356,23 @@ public final class Administration {
 
   /** A new secret, shown once; the old one stops working at once. */
   public CreatedClient rotateSecret(Origin origin, String clientId) {
+    refuseIfManaged(ManagedObjects.Kind.CLIENT, clientId);
     CreatedClient rotated = clients.rotateSecret(clientId);
     audit.recordNow(
         by(origin, AuditKind.CLIENT_SECRET_ROTATED).object("client", rotated.client().clientId()));
     return rotated;
   }
 
+  /** Makes the secret with this SHA-256 digest a client's only one (the provisioning file's). */
+  public void useClientSecret(Origin origin, String clientId, String digest) {
+    Client client = clients.useSecretDigest(clientId, digest);
+    audit.recordNow(
+        by(origin, AuditKind.CLIENT_SECRET_ROTATED).object("client", client.clientId()));
+  }
+
   public void deleteClient(Origin origin, String clientId) {
     Client before = clients.get(clientId);
+    refuseIfManaged(ManagedObjects.Kind.CLIENT, before.clientId());
     clients.delete(before.clientId());
     changed(origin, "delete", "client", before.clientId(), before, null, null, null);
   }
@@ -291,8 +386,21 @@ public final class Administration {
     return key;
   }
 
+  /** A key known by its secret's SHA-256 digest only (the provisioning file's door). */
+  public ApiKey createApiKeyWithDigest(
+      Origin origin,
+      @Nullable String name,
+      @Nullable String role,
+      @Nullable Instant expiresAt,
+      String digest) {
+    ApiKey key = apiKeys.createWithDigest(name, role, expiresAt, digest);
+    changed(origin, "create", "api_key", key.id(), null, key, null, null);
+    return key;
+  }
+
   public void deleteApiKey(Origin origin, String id) {
     ApiKey before = apiKeys.get(id);
+    refuseIfManaged(ManagedObjects.Kind.API_KEY, before.name());
     apiKeys.delete(before.id());
     changed(origin, "delete", "api_key", before.id(), before, null, null, null);
   }

@@ -112,17 +112,39 @@ public final class ApiKeys {
     }
     String secret = secrets.generate("gh_ak_");
     ApiKey key =
-        writer.write(tx -> insert(tx, clock.millis(), checkedName, checkedRole, expiresAt, secret));
+        writer.write(
+            tx ->
+                insert(
+                    tx,
+                    clock.millis(),
+                    checkedName,
+                    checkedRole,
+                    expiresAt,
+                    Secrets.digest(secret)));
     return new CreatedApiKey(key, secret);
   }
 
-  /** Inserts a key with a given secret inside a larger unit of work (the bootstrap uses this). */
+  /**
+   * A key whose secret is known only by its SHA-256 {@code digest}: a provisioning file declares
+   * keys this way, never in clear. An expiry in the past is allowed (the key is then refused).
+   */
+  public ApiKey createWithDigest(
+      @Nullable String name, @Nullable String role, @Nullable Instant expiresAt, String digest) {
+    String checkedName = name(name);
+    ApiKey.Role checkedRole = role(role);
+    return writer.write(
+        tx -> insert(tx, clock.millis(), checkedName, checkedRole, expiresAt, digest));
+  }
+
+  /**
+   * Inserts a key with the secret whose SHA-256 is {@code digest} inside a larger unit of work (the
+   * bootstrap uses this).
+   */
   public static ApiKey insert(
-      Tx tx, long now, String name, ApiKey.Role role, @Nullable Instant expiresAt, String secret) {
+      Tx tx, long now, String name, ApiKey.Role role, @Nullable Instant expiresAt, String digest) {
     if (tx.count("SELECT COUNT(*) FROM api_keys WHERE name = ?", name) > 0) {
       throw new Failure.Conflict("name", "an API key named " + name + " exists");
     }
-    String digest = Secrets.digest(secret);
     if (tx.count("SELECT COUNT(*) FROM api_keys WHERE secret_digest = ?", digest) > 0) {
       throw new Failure.Conflict("secret", "this secret is already in use");
     }

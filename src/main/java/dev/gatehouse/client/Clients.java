@@ -50,6 +50,9 @@ public final class Clients {
   private static final Pattern SCOPE = Pattern.compile("^[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}$");
   private static final List<String> DEFAULT_GRANTS = List.of("authorization_code", "refresh_token");
   private static final List<String> DEFAULT_SCOPES = List.of("openid", "profile", "email");
+  private static final String DEFAULT_ALG = "RS256";
+  private static final int DEFAULT_TOKEN_SECONDS = 600;
+  private static final int DEFAULT_REFRESH_SECONDS = 2_592_000;
   private static final String COLUMNS =
       "client_id, name, redirect_uris, post_logout_redirect_uris, grant_types, scopes,"
           + " public_client, first_party, require_pkce, signing_alg, token_endpoint_auth_method,"
@@ -108,15 +111,20 @@ public final class Clients {
     }
     List<String> logoutUris = uris("post_logout_redirect_uris", r.postLogoutRedirectUris());
     List<String> scopes = scopes(r.scopes() == null ? DEFAULT_SCOPES : r.scopes());
-    String alg = alg(r.signingAlg() == null ? "RS256" : r.signingAlg());
+    String alg = alg(r.signingAlg() == null ? DEFAULT_ALG : r.signingAlg());
     String method = authMethod(r.tokenEndpointAuthMethod(), isPublic);
     ClientKeys keys = r.jwks() == null ? null : ClientKeys.parse(r.jwks());
     String jwks = jwks(method, keys, null);
-    int accessTtl = lifetime("access_token_lifetime_seconds", r.accessTokenLifetimeSeconds(), 600);
-    int idTtl = lifetime("id_token_lifetime_seconds", r.idTokenLifetimeSeconds(), 600);
+    int accessTtl =
+        lifetime(
+            "access_token_lifetime_seconds", r.accessTokenLifetimeSeconds(), DEFAULT_TOKEN_SECONDS);
+    int idTtl =
+        lifetime("id_token_lifetime_seconds", r.idTokenLifetimeSeconds(), DEFAULT_TOKEN_SECONDS);
     int refreshTtl =
         refreshLifetime(
-            r.refreshTokenLifetimeSeconds() == null ? 2_592_000 : r.refreshTokenLifetimeSeconds());
+            r.refreshTokenLifetimeSeconds() == null
+                ? DEFAULT_REFRESH_SECONDS
+                : r.refreshTokenLifetimeSeconds());
     String secret = usesSecret(method) ? secrets.generate("gh_cs_") : null;
     String digest = secret == null ? "" : Secrets.digest(secret);
     Client client =
@@ -157,12 +165,41 @@ public final class Clients {
     return new CreatedClient(client, secret);
   }
 
+  /**
+   * {@code r} with every absent field at the value {@link #create} gives it: what a declaration
+   * means, so that a field taken out of a provisioning file returns to its default on update.
+   */
+  public static ClientRequest withDefaults(ClientRequest r) {
+    boolean isPublic = Boolean.TRUE.equals(r.publicClient());
+    return new ClientRequest(
+        r.clientId(),
+        r.name() == null || r.name().isBlank() ? r.clientId() : r.name(),
+        r.redirectUris() == null ? List.of() : r.redirectUris(),
+        r.postLogoutRedirectUris() == null ? List.of() : r.postLogoutRedirectUris(),
+        r.grantTypes() == null ? DEFAULT_GRANTS : r.grantTypes(),
+        r.scopes() == null ? DEFAULT_SCOPES : r.scopes(),
+        isPublic,
+        Boolean.TRUE.equals(r.firstParty()),
+        isPublic || !Boolean.FALSE.equals(r.requirePkce()),
+        Boolean.TRUE.equals(r.requireMfa()),
+        r.signingAlg() == null ? DEFAULT_ALG : r.signingAlg(),
+        r.tokenEndpointAuthMethod() == null
+            ? authMethod(null, isPublic)
+            : r.tokenEndpointAuthMethod(),
+        r.jwks(),
+        r.accessTokenLifetimeSeconds() == null
+            ? DEFAULT_TOKEN_SECONDS
+            : r.accessTokenLifetimeSeconds(),
+        r.idTokenLifetimeSeconds() == null ? DEFAULT_TOKEN_SECONDS : r.idTokenLifetimeSeconds(),
+        r.refreshTokenLifetimeSeconds() == null
+            ? DEFAULT_REFRESH_SECONDS
+            : r.refreshTokenLifetimeSeconds());
+  }
+
+  /** {@code public}, when sent, must be what the client is: it cannot change. */
   public Client update(String clientId, ClientRequest r) {
     if (r.clientId() != null && !r.clientId().equals(clientId)) {
       throw new Failure.Invalid("client_id", "client_id cannot change");
-    }
-    if (r.publicClient() != null) {
-      throw new Failure.Invalid("public", "public cannot change; create a new client instead");
     }
     String name = r.name() == null ? null : text("name", r.name(), 200);
     List<String> grants = r.grantTypes() == null ? null : grants(r.grantTypes());
@@ -190,6 +227,10 @@ public final class Clients {
     return writer.write(
         tx -> {
           Client c = load(tx, clientId).orElseThrow(() -> notFound(clientId));
+          if (r.publicClient() != null && r.publicClient() != c.publicClient()) {
+            throw new Failure.Invalid(
+                "public", "public cannot change; create a new client instead");
+          }
           if (c.publicClient() && Boolean.FALSE.equals(r.requirePkce())) {
             throw new Failure.Invalid("require_pkce", "public clients must use PKCE");
           }
@@ -242,26 +283,32 @@ public final class Clients {
   /** Replaces a confidential client's secret; the new one is returned once. */
   public CreatedClient rotateSecret(String clientId) {
     String secret = secrets.generate("gh_cs_");
-    Client client =
-        writer.write(
-            tx -> {
-              Client c = load(tx, clientId).orElseThrow(() -> notFound(clientId));
-              if (c.publicClient()) {
-                throw new Failure.Invalid("client_id", "public clients have no secret");
-              }
-              if (!usesSecret(c.tokenEndpointAuthMethod())) {
-                throw new Failure.Invalid(
-                    "token_endpoint_auth_method",
-                    "private_key_jwt clients have no secret; they sign with their jwks");
-              }
-              tx.update(
-                  "UPDATE clients SET secret_digest = ?, updated_at = ? WHERE client_id = ?",
-                  Secrets.digest(secret),
-                  clock.millis(),
-                  clientId);
-              return changed(tx, clientId);
-            });
-    return new CreatedClient(client, secret);
+    return new CreatedClient(useSecretDigest(clientId, Secrets.digest(secret)), secret);
+  }
+
+  /**
+   * Makes the secret whose SHA-256 digest is {@code digest} a confidential client's only secret: a
+   * provisioning file declares secrets this way, never in clear.
+   */
+  public Client useSecretDigest(String clientId, String digest) {
+    return writer.write(
+        tx -> {
+          Client c = load(tx, clientId).orElseThrow(() -> notFound(clientId));
+          if (c.publicClient()) {
+            throw new Failure.Invalid("client_id", "public clients have no secret");
+          }
+          if (!usesSecret(c.tokenEndpointAuthMethod())) {
+            throw new Failure.Invalid(
+                "token_endpoint_auth_method",
+                "private_key_jwt clients have no secret; they sign with their jwks");
+          }
+          tx.update(
+              "UPDATE clients SET secret_digest = ?, updated_at = ? WHERE client_id = ?",
+              digest,
+              clock.millis(),
+              clientId);
+          return changed(tx, clientId);
+        });
   }
 
   public Client get(String clientId) {

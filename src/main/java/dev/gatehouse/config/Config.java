@@ -22,7 +22,8 @@ public record Config(
     Metrics metrics,
     Audit audit,
     Account account,
-    Console console) {
+    Console console,
+    Provisioning provisioning) {
 
   /** {@code [server]}. */
   public record Server(
@@ -184,6 +185,13 @@ public record Config(
   /** {@code [console]}: the networks the admin console answers from; empty for anywhere. */
   public record Console(List<Cidr> networks) {}
 
+  /**
+   * {@code [provisioning]}: a file of groups, users, apps, clients and API keys applied at every
+   * start, before the server listens; {@code prune} deletes what the file created and no longer
+   * declares.
+   */
+  public record Provisioning(Optional<Path> file, boolean prune) {}
+
   /** The configuration with every key at its default. */
   public static Config defaults() {
     return ConfigLoader.load(null, Map.of());
@@ -264,7 +272,12 @@ public record Config(
         new Metrics((Boolean) v.get("metrics.enable"), HostPort.parse(str(v, "metrics.listen"))),
         new Audit(integer(v, "audit.retention_days"), (Boolean) v.get("audit.log_stdout")),
         new Account((Boolean) v.get("account.allow_email_change")),
-        new Console(Settings.networks(str(v, "console.networks"))));
+        new Console(Settings.networks(str(v, "console.networks"))),
+        new Provisioning(
+            str(v, "provisioning.file").isEmpty()
+                ? Optional.empty()
+                : Optional.of(Path.of(str(v, "provisioning.file"))),
+            (Boolean) v.get("provisioning.prune")));
   }
 
   /**

@@ -151,6 +151,12 @@ public final class Settings {
               "",
               Settings::isNetworkList,
               "a comma-separated list of networks such as 192.168.0.0/16, or empty (anywhere)"),
+          Setting.string(
+              "provisioning.file",
+              "",
+              v -> v.isEmpty() || !v.isBlank(),
+              "the path of a provisioning file, or empty (none)"),
+          Setting.bool("provisioning.prune", false),
           Setting.bool("metrics.enable", false),
           Setting.string("metrics.listen", "127.0.0.1:9090", Settings::isHostPort, "host:port"),
           Setting.integer("audit.retention_days", 90, 0, 36_500),

@@ -139,6 +139,11 @@ public final class Passwords {
     return new PhcHash(params, salt, compute(password, salt, params, HASH_BYTES, false)).format();
   }
 
+  /** Whether {@code text} is an Argon2id hash in PHC form that {@link #verify} can check. */
+  public static boolean isHash(String text) {
+    return PhcHash.parse(text).isPresent();
+  }
+
   /**
    * Checks {@code password} against {@code stored} in constant time. {@code needsRehash} is true
    * when the stored hash used other parameters than the configured ones.

@@ -234,6 +234,27 @@ public final class Backups {
   }
 
   /** The SQLite database file the configuration names; refused for PostgreSQL or in memory. */
+  /**
+   * Whether a running Gatehouse holds the configured SQLite database; false for PostgreSQL (whose
+   * nodes hear each other's changes), a database in memory, or none yet.
+   */
+  public static boolean held(Config config) {
+    Path database;
+    try {
+      database = databaseOf(config);
+    } catch (RefusedException e) {
+      return false;
+    }
+    if (!Files.exists(database)) {
+      return false;
+    }
+    try {
+      return !checkpointedAndFree(database);
+    } catch (SQLException e) {
+      return true;
+    }
+  }
+
   private static Path databaseOf(Config config) {
     String url = config.database().url();
     if (url.isEmpty()) {

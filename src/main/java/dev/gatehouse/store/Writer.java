@@ -54,11 +54,17 @@ import org.jspecify.annotations.Nullable;
  *   <li>A caller that must not wait ({@link #submit}) queues its unit exactly like one that does;
  *       it only does not block on the result. Such units share the group commit, so a burst of them
  *       costs one transaction and at most one sync per batch.
+ *   <li>A unit may call {@link #write} for another feature's change: that unit runs at once,
+ *       inline, as part of the calling one (same savepoint, same commit, its events published with
+ *       the caller's), so a change spanning features (a provisioning file) is all or nothing.
  * </ul>
  */
 public final class Writer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Writer.class.getName());
   static final int MAX_BATCH = 512;
+
+  /** The unit running on the writer thread, which a nested {@link #write} joins. */
+  private static final ScopedValue<Tx> RUNNING = ScopedValue.newInstance();
 
   private static final class Pending<T> {
     final DataClass dataClass;
@@ -74,7 +80,7 @@ public final class Writer implements AutoCloseable {
     }
 
     void run(Tx tx) {
-      value = unit.run(tx);
+      value = ScopedValue.where(RUNNING, tx).call(() -> unit.run(tx));
       this.tx = tx;
     }
 
@@ -133,8 +139,11 @@ public final class Writer implements AutoCloseable {
    */
   public <T> T write(DataClass dataClass, Unit<T> unit) {
     if (Thread.currentThread() == thread) {
+      if (RUNNING.isBound()) {
+        return unit.run(RUNNING.get());
+      }
       throw new IllegalStateException(
-          "write() from inside a unit of work or an event handler would wait for itself");
+          "write() from an event handler would wait for the writer, which is running it");
     }
     Blocking.refuseOnEventLoop("waiting for the writer");
     long submitted = System.nanoTime();

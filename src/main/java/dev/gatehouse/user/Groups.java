@@ -52,15 +52,14 @@ public final class Groups {
 
   /** Sets whether members of {@code name} must sign in with a second factor. */
   public Group requireMfa(String name, boolean required) {
-    writer.write(
+    return writer.write(
         tx -> {
           if (tx.update("UPDATE groups_ SET require_mfa = ? WHERE name = ?", required, name) == 0) {
             throw new Failure.NotFound("no group named " + name);
           }
           tx.publish(new UserEvent.SecondFactorRequired(name, required));
-          return null;
+          return new Group(name, required, members(tx, name));
         });
-    return get(name);
   }
 
   /** The names of the groups whose members must sign in with a second factor. */

@@ -63,17 +63,70 @@ public final class Users {
   }
 
   public User create(NewUser request) {
-    // Usernames are case-insensitive identities: "Alice" must not be able to impersonate "alice".
-    String username = Validation.name("username", request.username()).toLowerCase(Locale.ROOT);
-    String email = Validation.email(request.email());
-    String displayName = Validation.displayName(request.displayName());
-    List<String> groups = Validation.groups(request.groups());
     String hash =
         request.password() == null
             ? null
-            : passwords.hash(Validation.password("password", request.password(), username));
+            : passwords.hash(
+                Validation.password("password", request.password(), username(request)));
+    return createWithHash(request, hash);
+  }
+
+  /**
+   * Creates a user whose password is already hashed ({@code request.password()} is ignored): a
+   * provisioning file declares passwords as hashes, or they were hashed before its one transaction.
+   */
+  public User createWithHash(NewUser request, @Nullable String hash) {
+    String username = username(request);
+    String email = Validation.email(request.email());
+    String displayName = Validation.displayName(request.displayName());
+    List<String> groups = Validation.groups(request.groups());
     return writer.write(
         tx -> insert(tx, clock.millis(), username, email, displayName, hash, groups));
+  }
+
+  /**
+   * {@code value} if it is acceptable as {@code username}'s password (the rule wherever a person
+   * chooses one); else a failure naming {@code field}.
+   */
+  public static String acceptablePassword(String field, String value, String username) {
+    return Validation.password(field, value, username);
+  }
+
+  /** Usernames are case-insensitive identities: "Alice" must not be able to impersonate "alice". */
+  private static String username(NewUser request) {
+    return Validation.name("username", request.username()).toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Sets an already hashed password; like any new password, it ends every credential the old one
+   * vouched for.
+   */
+  public User setPasswordHash(String id, String hash) {
+    return writer.write(
+        tx -> {
+          if (tx.update(
+                  "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
+                  hash,
+                  clock.millis(),
+                  id)
+              == 0) {
+            throw new Failure.NotFound("no user with id " + id);
+          }
+          endCredentials(tx, id, null);
+          User updated = load(tx, id).orElseThrow();
+          tx.publish(new UserEvent.UserChanged(updated));
+          return updated;
+        });
+  }
+
+  /** The stored password hash of user {@code id}, if it has one: to compare a declared one. */
+  public Optional<String> passwordHash(String id) {
+    return reads.read(
+        q ->
+            q.one(
+                "SELECT password_hash FROM users WHERE id = ? AND password_hash IS NOT NULL",
+                row -> row.getString(1),
+                id));
   }
 
   /**
