@@ -453,6 +453,10 @@ public final class Provisioner {
           create(Kind.APP, a.name(), fingerprint, a.at(), () -> admin.createApp(origin, request));
           continue;
         }
+        if (unchanged(Kind.APP, a.name(), fingerprint)) {
+          // As the file declared it last time, and nobody else may change it since.
+          continue;
+        }
         changeOrMark(
             Kind.APP,
             a.name(),
@@ -481,10 +485,11 @@ public final class Provisioner {
               });
           continue;
         }
-        Entry entry = entries.get(new Key(Kind.CLIENT, c.clientId()));
+        if (unchanged(Kind.CLIENT, c.clientId(), fingerprint)) {
+          continue;
+        }
         List<String> fields = new ArrayList<>(differing(c.request(), client));
-        boolean wasUnchanged = unchanged(Kind.CLIENT, c.clientId(), fingerprint);
-        if (c.secretDigest() != null && (entry == null || !wasUnchanged)) {
+        if (c.secretDigest() != null) {
           // The stored digest is not read back: a secret is set again whenever it may differ.
           fields.add("secret");
         }

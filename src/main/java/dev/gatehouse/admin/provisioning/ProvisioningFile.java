@@ -118,7 +118,7 @@ public final class ProvisioningFile {
   }
 
   private static boolean tablesOnly(TomlArray array) {
-    return array.isEmpty() || array.containsTables();
+    return array.toList().stream().allMatch(TomlTable.class::isInstance);
   }
 
   /** One declared table, and what names it in messages: {@code users[alice]}. */
