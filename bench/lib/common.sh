@@ -33,8 +33,8 @@ PY
 now_ms() { date +%s%3N; }
 
 
-# The launcher's DEFAULT_JAVA_OPTS, read from ./gatehouse so the benchmark runs what users run.
-eval "$(sed -n '/^DEFAULT_JAVA_OPTS=/,/"$/p' "$BENCH_ROOT/gatehouse")"
+# The launchers' JVM defaults, read from dist/jvm-options so the benchmark runs what users run.
+DEFAULT_JAVA_OPTS=$(sed 's/#.*//' "$BENCH_ROOT/dist/jvm-options" | tr -s '[:space:]' ' ')
 if [ -z "${JAVA_HOME:-}" ]; then
   JAVA_HOME=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
 fi
