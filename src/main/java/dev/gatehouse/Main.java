@@ -71,7 +71,7 @@ public final class Main implements Runnable {
   }
 
   /** A command line that reads {@code env} instead of the process environment, for tests. */
-  Main(Map<String, String> env, InputStream stdin) {
+  public Main(Map<String, String> env, InputStream stdin) {
     this.env = Map.copyOf(env);
     this.stdin = stdin;
   }
