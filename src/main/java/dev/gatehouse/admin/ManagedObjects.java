@@ -13,6 +13,9 @@ import java.util.Optional;
  * never silently undoes an admin's edit, and an edit is never silently lost.
  */
 public final class ManagedObjects {
+  /** The field a refusal names: the object as a whole, which its file manages. */
+  public static final String FIELD = "managed_by";
+
   /** What a file can declare; {@link #wire} is the name used in the table, messages and diffs. */
   public enum Kind {
     GROUP("group"),
@@ -67,7 +70,7 @@ public final class ManagedObjects {
                     name));
     if (source.isPresent()) {
       throw new Failure.Conflict(
-          "managed_by",
+          FIELD,
           kind.wire()
               + " "
               + name

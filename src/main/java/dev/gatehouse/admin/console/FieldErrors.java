@@ -1,5 +1,6 @@
 package dev.gatehouse.admin.console;
 
+import dev.gatehouse.admin.ManagedObjects;
 import dev.gatehouse.failure.Failure;
 import java.util.Map;
 
@@ -10,10 +11,13 @@ import java.util.Map;
 public record FieldErrors(Map<String, String> fields, String general) {
   public static final FieldErrors NONE = new FieldErrors(Map.of(), "");
 
-  /** The facade's refusal: its field's message, or a general one. */
+  /**
+   * The facade's refusal: its field's message, or a general one (as is a refusal of the whole
+   * object, which a provisioning file manages).
+   */
   static FieldErrors of(Failure failure) {
     String message = String.valueOf(failure.getMessage());
-    return failure.field() == null
+    return failure.field() == null || failure.field().equals(ManagedObjects.FIELD)
         ? new FieldErrors(Map.of(), message)
         : new FieldErrors(Map.of(failure.field(), message), "");
   }
