@@ -389,6 +389,9 @@ public final class Main implements Runnable {
         options.err().println(e.getMessage());
         options.err().println("nothing was applied");
         return REFUSED;
+      } catch (IOException e) {
+        options.err().println("cannot reach the server: " + e + "; nothing was applied");
+        return 1;
       } catch (ConfigException e) {
         options.err().println("config error: " + e.getMessage());
         return CONFIG_ERROR;
