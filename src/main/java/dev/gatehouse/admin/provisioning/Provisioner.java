@@ -138,12 +138,13 @@ public final class Provisioner {
       }
     }
     for (Declaration.Client c : d.clients()) {
-      if (c.secretDigest() != null && !SHA256.matcher(c.secretDigest()).matches()) {
+      if (c.secretDigest() != null
+          && !ProvisioningFile.SHA256.matcher(c.secretDigest()).matches()) {
         problems.add(where(d, c.at(), "clients", c.clientId(), "secret_sha256") + "not a digest");
       }
     }
     for (Declaration.ApiKey k : d.apiKeys()) {
-      if (!SHA256.matcher(k.digest()).matches()) {
+      if (!ProvisioningFile.SHA256.matcher(k.digest()).matches()) {
         problems.add(where(d, k.at(), "api_keys", k.name(), "key_sha256") + "not a digest");
       }
     }
@@ -151,9 +152,6 @@ public final class Provisioner {
       throw new ProvisioningException(problems);
     }
   }
-
-  private static final java.util.regex.Pattern SHA256 =
-      java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
   /** {@code file:line: kind[name].field: } */
   private static String where(

@@ -55,7 +55,9 @@ public final class ProvisioningFile {
       Set.of("name", "role", "expires_at", "key_sha256", "key_file", "key_env");
   private static final Set<String> CLIENT_SECRET_KEYS =
       Set.of("secret_sha256", "secret_file", "secret_env");
-  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+  /** A SHA-256 digest as {@code sha256sum} prints it. */
+  static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   /**
    * A secret read in clear must carry as much entropy as a generated one could: it is stored as a
