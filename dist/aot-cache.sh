@@ -45,10 +45,20 @@ if [ "$fresh" = 1 ]; then
   exit
 fi
 
+# One training per OUT at a time (two starts at once, or a start beside a build): the later one
+# leaves it to the first. A caller that wants the cache waits with `flock OUT.lock true`.
+exec 9>"$OUT.lock"
+if ! flock -n 9; then
+  echo "aot-cache: $OUT is being made by another training already"
+  exit 0
+fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-aot.XXXXXX")
 pid=
 cleanup() {
+  local status=$?
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+  # a failed training leaves its server's whole log for a look
+  [ "$status" = 0 ] || cp "$tmp/serve.log" "$OUT.training.log" 2>/dev/null || true
   rm -rf "$tmp" "$OUT.tmp" "$OUT.tmp.config"
 }
 trap cleanup EXIT
@@ -116,7 +126,7 @@ if ! wait "$pid"; then
 fi
 pid=
 if [ ! -s "$OUT.tmp" ]; then
-  echo "aot-cache: the JVM wrote no cache; its log:" >&2
+  echo "aot-cache: the JVM wrote no cache; its log: $OUT.training.log" >&2
   grep -iv '^\[.*warning\]\[aot\] Skipping' "$tmp/serve.log" | tail -20 >&2
   exit 1
 fi
