@@ -3,6 +3,8 @@
 # the time: classes read, parsed and linked once, method profiles kept, by a training run.
 #
 #   dist/aot-cache.sh JAVA JAR OUT [JVM flags...]          make OUT by a training run
+#   dist/aot-cache.sh --after PID JAVA JAR OUT [flags...]  the same, once process PID (a server
+#                                                          starting beside it) has settled
 #   dist/aot-cache.sh --fresh JAVA JAR OUT [JVM flags...]  exit 0 when OUT was made for this java,
 #                                                          jar and flags, 1 when it must be made again
 #
@@ -18,13 +20,16 @@
 # Nothing outside the temp dir and OUT (with OUT.key beside it) is touched. Takes 10-30 s.
 set -euo pipefail
 
-fresh=0
+fresh=0 after=
 if [ "${1:-}" = --fresh ]; then
   fresh=1
   shift
+elif [ "${1:-}" = --after ] && [ $# -ge 2 ]; then
+  after=$2
+  shift 2
 fi
 if [ $# -lt 3 ]; then
-  sed -n '2,8p' "$0" >&2
+  sed -n '2,10p' "$0" >&2
   exit 2
 fi
 JAVA=$1 JAR=$2 OUT=$3
@@ -51,6 +56,19 @@ exec 9>"$OUT.lock"
 if ! flock -n 9; then
   echo "aot-cache: $OUT is being made by another training already"
   exit 0
+fi
+# Beside a starting server, the training waits until that server is ready and quiet (under a
+# tenth of a CPU second in a second), or gone, or two minutes have passed: on two cores a training
+# running from the start (even at nice 19) made the server's first start a third slower.
+if [ -n "$after" ]; then
+  cpu() { awk '{print $14 + $15}' "/proc/$after/stat" 2>/dev/null || echo gone; }
+  quiet=$(($(getconf CLK_TCK) / 10)) last=$(cpu)
+  for _ in $(seq 1 120); do
+    sleep 1
+    now=$(cpu)
+    [ "$now" != gone ] && [ $((now - last)) -ge "$quiet" ] || break
+    last=$now
+  done
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-aot.XXXXXX")
 pid=
