@@ -19,6 +19,9 @@
 # keys, the admin API and console), and stops; the JVM then writes the cache in a child process.
 # Nothing outside the temp dir and OUT (with OUT.key beside it) is touched. Takes 10-30 s.
 set -euo pipefail
+# One compound command, read whole before it runs: bash reads a script as it goes, and one
+# replaced during a training (a pull, a rebuild of a package) would be read on at the old offsets.
+{
 
 fresh=0 after=
 if [ "${1:-}" = --fresh ]; then
@@ -38,10 +41,11 @@ shift 3
 # What the cache depends on: the JVM build (libjvm's size and time change with any update), the
 # jar as the JVM sees it, and the flags.
 cache_key() {
-  local home libjvm
-  home=$(cd "$(dirname "$(readlink -f "$JAVA")")/.." && pwd)
-  libjvm=$(find "$home/lib" -name libjvm.so -path '*server*' -print -quit)
-  printf 'java=%s jvm=%s jar=%s %s flags=%s\n' "$home" "$(stat -L -c '%s %Y' "$libjvm" 2>/dev/null)" \
+  local home
+  home=$(readlink -f "$JAVA")
+  home=${home%/bin/java}
+  printf 'java=%s jvm=%s jar=%s %s flags=%s\n' "$home" \
+    "$(stat -L -c '%s %Y' "$home/lib/server/libjvm.so" 2>/dev/null || echo unknown)" \
     "$JAR" "$(stat -L -c '%s %Y' "$JAR")" "$*"
 }
 
@@ -149,5 +153,8 @@ if [ ! -s "$OUT.tmp" ]; then
   exit 1
 fi
 mv -f "$OUT.tmp" "$OUT"
+rm -f "$OUT.training.log"
 cache_key "$@" >"$OUT.key"
 echo "aot-cache: wrote $OUT ($(($(stat -c %s "$OUT") >> 20)) MiB) in $(($(date +%s) - started)) s"
+exit
+}
