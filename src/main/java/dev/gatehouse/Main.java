@@ -81,11 +81,18 @@ public final class Main implements Runnable {
     // among them, is picocli's.
     PlainServe plain = PlainServe.of(args);
     if (plain != null) {
-      System.exit(
-          serve(
-              plain.config(),
-              System.getenv(),
-              new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)));
+      PrintWriter err =
+          new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+      int code;
+      try {
+        code = serve(plain.config(), System.getenv(), err);
+      } catch (RuntimeException e) {
+        // as picocli ends a command that threw: the trace, exit code 1 (and no thread left
+        // running keeps the JVM alive)
+        e.printStackTrace(err);
+        code = 1;
+      }
+      System.exit(code);
     }
     System.exit(new CommandLine(new Main()).execute(args));
   }
