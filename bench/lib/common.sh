@@ -113,6 +113,7 @@ resolve_jars() {
       path=$value
     else
       path=$(rev_jar "$value") || exit 1
+      REV_OF[$name]=$(git -C "$BENCH_ROOT" rev-parse "$value^{commit}")
     fi
     JAR_NAMES+=("$name")
     JAR_OF[$name]=$path
@@ -148,22 +149,58 @@ inherited_config() {
 
 # gh_start DATA_DIR PORT [JAR] [env...]: starts Gatehouse exactly as ./gatehouse serve does (same
 # JVM flags, plus $GATEHOUSE_JAVA_OPTS) but with a chosen jar, so two builds can be compared in one
-# run. Sets GH_PID, GH_PORT and GH_READY_MS (process start to /health/ready 200).
+# run. Sets GH_PID, GH_PORT and GH_READY_MS (process start to /health/ready 200), and GH_JVM_MS
+# (see gh_wait_ready).
 gh_start() {
   local data=$1 port=$2 jar=${3:-$JAR}
   shift 3 || shift $#
-  local t0
+  local t0 lines
   t0=$(now_ms)
+  lines=$(log_lines "$data.log")
   # shellcheck disable=SC2086
   env GATEHOUSE_STORAGE_DATA_DIR="$data" GATEHOUSE_SERVER_LISTEN="127.0.0.1:$port" \
     GATEHOUSE_BOOTSTRAP_API_KEY="$API_KEY" GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD="$BENCH_PASSWORD" \
     "$@" "$JAVA" $DEFAULT_JAVA_OPTS ${GATEHOUSE_JAVA_OPTS:-} -jar "$jar" serve >>"$data.log" 2>&1 &
   GH_PID=$!
   GH_PORT=$port
-  local i
+  gh_wait_ready "$t0" "$data" "$lines"
+}
+
+# gh_launch TREE DATA_DIR PORT [env...]: `TREE/gatehouse serve`, the launcher as a user runs it (its
+# JDK discovery, its needs_build check, its start-up cache), with gh_start's environment; TREE is a
+# build_tree. Sets what gh_start sets, GH_READY_MS timed from running the launcher.
+gh_launch() {
+  local tree=$1 data=$2 port=$3
+  shift 3
+  local t0 lines
+  t0=$(now_ms)
+  lines=$(log_lines "$data.log")
+  env GATEHOUSE_STORAGE_DATA_DIR="$data" GATEHOUSE_SERVER_LISTEN="127.0.0.1:$port" \
+    GATEHOUSE_BOOTSTRAP_API_KEY="$API_KEY" GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD="$BENCH_PASSWORD" \
+    JAVA_HOME="$JAVA_HOME" "$@" "$tree/gatehouse" serve >>"$data.log" 2>&1 &
+  GH_PID=$!  # the launcher execs java: the same process
+  GH_PORT=$port
+  gh_wait_ready "$t0" "$data" "$lines"
+}
+
+log_lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+
+# gh_wait_ready T0 DATA_DIR LOG_LINES: waits for /health/ready 200 from $GH_PID on $GH_PORT; sets
+# GH_READY_MS (since T0) and GH_JVM_MS, the JVM's own uptime at ready as the server logs it ("... ms
+# after the JVM started", from the log lines after LOG_LINES; "-" for a build that does not say).
+gh_wait_ready() {
+  local t0=$1 data=$2 lines=$3 i
   for i in $(seq 1 2400); do
-    if curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready"; then
+    if curl -fs -o /dev/null "http://127.0.0.1:$GH_PORT/health/ready"; then
       GH_READY_MS=$(($(now_ms) - t0))
+      # the line is logged just after readiness turns on
+      for i in $(seq 1 40); do
+        tail -n +$((lines + 1)) "$data.log" | grep -q 'Gatehouse ready' && break
+        sleep 0.025
+      done
+      GH_JVM_MS=$(tail -n +$((lines + 1)) "$data.log" |
+        sed -n 's/.* \([0-9]*\) ms after the JVM started.*/\1/p' | tail -1)
+      GH_JVM_MS=${GH_JVM_MS:--}
       return 0
     fi
     if ! kill -0 "$GH_PID" 2>/dev/null; then
@@ -175,6 +212,51 @@ gh_start() {
   done
   echo "gatehouse not ready after 60 s" >&2
   return 1
+}
+
+# build_tree NAME DIR: DIR made to hold build NAME as a user runs it: its launcher (./gatehouse),
+# dist/, pom.xml and src/main (what the launcher's needs_build check reads) and the jar in
+# target/, copied last so that it is newer than the sources and nothing is rebuilt. From the
+# revision's files for a build named by revision, from this working tree for $JAR; none for a jar
+# file of unknown origin (returns 1).
+declare -A REV_OF
+build_tree() {
+  local name=$1 dir=$2 jar=${JAR_OF[$1]}
+  mkdir -p "$dir/target"
+  if [ -n "${REV_OF[$name]:-}" ]; then
+    local paths=(gatehouse pom.xml src/main)
+    git -C "$BENCH_ROOT" cat-file -e "${REV_OF[$name]}:dist" 2>/dev/null && paths+=(dist)
+    git -C "$BENCH_ROOT" archive "${REV_OF[$name]}" "${paths[@]}" | tar -x -C "$dir"
+  elif [ "$jar" = "$JAR" ]; then
+    cp -r "$BENCH_ROOT/gatehouse" "$BENCH_ROOT/pom.xml" "$dir/"
+    mkdir -p "$dir/src"
+    cp -r "$BENCH_ROOT/src/main" "$dir/src/"
+    [ ! -d "$BENCH_ROOT/dist" ] || cp -r "$BENCH_ROOT/dist" "$dir/"
+  else
+    return 1
+  fi
+  cp "$jar" "$dir/target/gatehouse.jar"
+}
+
+# tree_aot_cache TREE: when the tree's launcher uses a start-up cache (dist/aot-cache.sh), makes it
+# now unless the launcher's first start already has (in the background), so that the starts
+# measured are the later ones; prints the flag the launcher then adds (nothing for a build without
+# the cache).
+tree_aot_cache() {
+  local tree=$1 opts
+  [ -x "$tree/dist/aot-cache.sh" ] || return 0
+  opts=$(eval "$(sed -n '/^DEFAULT_JAVA_OPTS=/,/"$/p' "$tree/gatehouse")" && echo "$DEFAULT_JAVA_OPTS")
+  set -- "$JAVA" "$tree/target/gatehouse.jar" "$tree/target/gatehouse.aot"
+  # shellcheck disable=SC2086
+  "$tree/dist/aot-cache.sh" --fresh "$@" $opts ${GATEHOUSE_JAVA_OPTS:-} ||
+    "$tree/dist/aot-cache.sh" "$@" $opts ${GATEHOUSE_JAVA_OPTS:-} >&2
+  echo "-XX:AOTCache=$3"
+}
+
+# min_median_max VALUE...: "min/median/max" of the numbers given ("-" ones left out).
+min_median_max() {
+  printf '%s\n' "$@" | grep -E '^[0-9]+$' | sort -n |
+    awk '{v[NR] = $1} END {if (NR == 0) print "-"; else printf "%d/%d/%d", v[1], (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[NR]}'
 }
 
 # gh_stop [PID]: SIGTERM (graceful: flushes sessions, closes the database) and wait.

@@ -425,13 +425,18 @@ public final class Gatehouse implements AutoCloseable {
         background = new Background(sessions, devices, audit, sessionPolicy.flushEvery());
         http.serving();
         ready.set(true);
+        // Both figures: the first is Gatehouse's own start, the second what a user waits for
+        // from the JVM's start (class loading, the command line and the configuration before).
+        long jvmUptime = ManagementFactory.getRuntimeMXBean().getUptime();
         LOG.info(
             () ->
                 String.format(
-                    "Gatehouse ready on http://%s:%d in %d ms (argon2: %s)",
+                    "Gatehouse ready on http://%s:%d in %d ms, %d ms after the JVM started"
+                        + " (argon2: %s)",
                     config.server().listen().host(),
                     ports[0],
                     (System.nanoTime() - started) / 1_000_000,
+                    jvmUptime,
                     passwords.implementation()));
         return new Gatehouse(
             store, events, audit, http, ports, background, gateway, ready, console, provisioner);

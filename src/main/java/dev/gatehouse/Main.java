@@ -14,6 +14,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -79,7 +80,50 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     System.setProperty(
         "java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+    // `serve` as the launcher and service units run it goes straight to the server: picocli is
+    // Java 5 bytecode, which the JDK's ahead-of-time cache cannot hold, and building its model of
+    // the commands took half a second of every start. Any other command line, `serve --help`
+    // among them, is picocli's.
+    PlainServe plain = PlainServe.of(args);
+    if (plain != null) {
+      PrintWriter err =
+          new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+      int code;
+      try {
+        code = serve(plain.config(), System.getenv(), err);
+      } catch (RuntimeException e) {
+        // as picocli ends a command that threw: the trace, exit code 1 (and no thread left
+        // running keeps the JVM alive)
+        e.printStackTrace(err);
+        code = 1;
+      }
+      System.exit(code);
+    }
     System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  /**
+   * {@code serve} alone or with {@code --config PATH} (or {@code --config=PATH}): the forms that
+   * {@link #main} starts without picocli.
+   *
+   * @param config the file, or null for none given
+   */
+  record PlainServe(@Nullable Path config) {
+    static @Nullable PlainServe of(String[] args) {
+      if (args.length == 0 || !args[0].equals("serve")) {
+        return null;
+      }
+      if (args.length == 1) {
+        return new PlainServe(null);
+      }
+      if (args.length == 2 && args[1].startsWith("--config=") && args[1].length() > 9) {
+        return new PlainServe(Path.of(args[1].substring(9)));
+      }
+      if (args.length == 3 && args[1].equals("--config") && !args[2].startsWith("-")) {
+        return new PlainServe(Path.of(args[2]));
+      }
+      return null;
+    }
   }
 
   @Override
@@ -109,11 +153,7 @@ public final class Main implements Runnable {
     Config load(Map<String, String> overrides) {
       Map<String, String> env = new java.util.HashMap<>(main().env);
       env.putAll(overrides);
-      Path file = config;
-      if (file == null && env.get("GATEHOUSE_CONFIG") != null) {
-        file = Path.of(env.get("GATEHOUSE_CONFIG"));
-      }
-      return ConfigLoader.load(file, env);
+      return loadConfig(config, env);
     }
 
     Main main() {
@@ -139,32 +179,46 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() {
-      Config config;
-      try {
-        config = options.load();
-      } catch (ConfigException e) {
-        options.err().println("config error: " + e.getMessage());
-        return CONFIG_ERROR;
-      }
-      // Carrier threads for virtual threads; must be set before the first virtual thread exists.
-      System.setProperty(
-          "jdk.virtualThreadScheduler.parallelism",
-          Integer.toString(config.server().effectiveHttpWorkers()));
-      Gatehouse gatehouse;
-      try {
-        gatehouse = Gatehouse.start(config, options.main().env);
-      } catch (ConfigException e) {
-        options.err().println("config error: " + e.getMessage());
-        return CONFIG_ERROR;
-      }
-      CountDownLatch stop = new CountDownLatch(1);
-      for (String name : new String[] {"TERM", "INT"}) {
-        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
-      }
-      awaitUninterruptibly(stop);
-      gatehouse.close();
-      return 0;
+      return serve(options.config, options.main().env, options.err());
     }
+  }
+
+  /** The file given, else {@code $GATEHOUSE_CONFIG}, else none; then the environment over it. */
+  static Config loadConfig(@Nullable Path file, Map<String, String> env) {
+    Path path = file;
+    if (path == null && env.get("GATEHOUSE_CONFIG") != null) {
+      path = Path.of(env.get("GATEHOUSE_CONFIG"));
+    }
+    return ConfigLoader.load(path, env);
+  }
+
+  /** Runs the server until SIGTERM or SIGINT; the exit code. */
+  static int serve(@Nullable Path file, Map<String, String> env, PrintWriter err) {
+    Config config;
+    try {
+      config = loadConfig(file, env);
+    } catch (ConfigException e) {
+      err.println("config error: " + e.getMessage());
+      return CONFIG_ERROR;
+    }
+    // Carrier threads for virtual threads; must be set before the first virtual thread exists.
+    System.setProperty(
+        "jdk.virtualThreadScheduler.parallelism",
+        Integer.toString(config.server().effectiveHttpWorkers()));
+    Gatehouse gatehouse;
+    try {
+      gatehouse = Gatehouse.start(config, env);
+    } catch (ConfigException e) {
+      err.println("config error: " + e.getMessage());
+      return CONFIG_ERROR;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    for (String name : new String[] {"TERM", "INT"}) {
+      sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
+    }
+    awaitUninterruptibly(stop);
+    gatehouse.close();
+    return 0;
   }
 
   private static void awaitUninterruptibly(CountDownLatch latch) {
