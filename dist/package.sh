@@ -39,6 +39,7 @@ rm -f "$STAGE"/runtime/lib/server/classes_nocoops.jsa
 cp "$JAR" "$STAGE/lib/gatehouse.jar"
 cp dist/jvm-options "$STAGE/lib/jvm-options"
 cp dist/bin/gatehouse "$STAGE/bin/gatehouse"
+cp dist/aot-cache.sh "$STAGE/lib/aot-cache.sh"
 cp config/gatehouse.reference.toml "$STAGE/etc/gatehouse.toml"
 cp dist/gatehouse.service "$STAGE/systemd/gatehouse.service"
 cp README.md "$STAGE/README.md"
@@ -47,7 +48,7 @@ cp docs/*.md "$STAGE/docs/"
 for notice in LICENSE LICENSE.md NOTICE COPYING; do
   if [ -f "$notice" ]; then cp "$notice" "$STAGE/"; fi
 done
-chmod 0755 "$STAGE/bin/gatehouse"
+chmod 0755 "$STAGE/bin/gatehouse" "$STAGE/lib/aot-cache.sh"
 
 tar -C target/package --owner=0 --group=0 --numeric-owner -czf "$TARBALL" "$NAME"
 echo "$TARBALL ($(du -m "$TARBALL" | cut -f1) MB; runtime $(du -sm "$STAGE/runtime" | cut -f1) MB: $MODULES)"

@@ -32,9 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * The unpacked package runs on its own runtime: started with nothing but {@code /usr/bin:/bin} and
  * a {@code java} that fails on the PATH, and no JAVA_HOME, it becomes ready, signs a user in
  * through the portal's form, serves the JVM metrics (jdk.management) and exits 0 on SIGTERM; {@code
- * bin/gatehouse version} names the packaged version. A module jlink left out shows up here.
+ * bin/gatehouse version} names the packaged version. A module jlink left out shows up here. The
+ * first {@code serve} leaves the start-up cache to be made in the background; the next one starts
+ * with it.
  */
-@Timeout(180)
+@Timeout(360)
 class PackageRunsWithoutAJdkIT {
   private static final Duration STARTUP = Duration.ofSeconds(60);
 
@@ -110,6 +112,31 @@ class PackageRunsWithoutAJdkIT {
         .doesNotContain("NoClassDefFoundError")
         .doesNotContain("ClassNotFoundException")
         .doesNotContain("fake java");
+
+    Path cache = unpacked.launcher().getParent().getParent().resolve("var/gatehouse.aot");
+    long deadline = System.nanoTime() + Duration.ofSeconds(200).toNanos();
+    while (!Files.exists(Path.of(cache + ".key")) && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+    }
+    assertThat(Path.of(cache + ".key"))
+        .as("the start-up cache made after the first start; %s", trainingLog(cache))
+        .exists();
+    server = serve.start();
+    awaitReady(port, log);
+    String commandLine =
+        Files.readString(Path.of("/proc/" + server.pid() + "/cmdline")).replace('\0', ' ');
+    assertThat(commandLine).contains("-XX:AOTCache=" + cache);
+    server.destroy();
+    assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(server.exitValue()).as(output(log)).isZero();
+  }
+
+  private static String trainingLog(Path cache) {
+    try {
+      return Files.readString(Path.of(cache + ".log"));
+    } catch (IOException e) {
+      return "no training log: " + e;
+    }
   }
 
   /** Only /usr/bin and /bin, behind a directory whose {@code java} fails; no JDK variables. */
