@@ -65,37 +65,6 @@ class NestedWritesJoinTheRunningUnitTest {
     }
   }
 
-  @Test
-  void aWriteFromAnEventHandlerIsStillRefused() {
-    Events events = new Events();
-    List<Throwable> refused = new CopyOnWriteArrayList<>();
-    try (Store store = TestStores.open(dir, events)) {
-      events.subscribe(
-          Marked.class,
-          e -> {
-            try {
-              store.writer().write(tx -> null);
-            } catch (IllegalStateException expected) {
-              refused.add(expected);
-            }
-          });
-
-      store
-          .writer()
-          .write(
-              tx -> {
-                tx.publish(new Marked("x"));
-                return null;
-              });
-
-      assertThat(refused)
-          .singleElement()
-          .extracting(Throwable::getMessage)
-          .asString()
-          .contains("event handler");
-    }
-  }
-
   private static List<String> groups(Store store) {
     return store
         .reads()

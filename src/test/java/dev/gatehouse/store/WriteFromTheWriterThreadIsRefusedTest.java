@@ -1,7 +1,6 @@
 package dev.gatehouse.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.event.Events;
 import java.nio.file.Path;
@@ -12,21 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A write from a unit or an event handler would wait for its own thread forever; it is refused. */
+/**
+ * A write from an event handler would wait for its own thread forever; it is refused. (From a unit
+ * it joins that unit: NestedWritesJoinTheRunningUnitTest.)
+ */
 @Timeout(60)
 class WriteFromTheWriterThreadIsRefusedTest {
   @TempDir Path dir;
-
-  @Test
-  void nestedWriteInAUnitFailsThatUnit() {
-    try (Store store = TestStores.open(dir, new Events())) {
-      Writer writer = store.writer();
-
-      assertThatThrownBy(() -> writer.write(tx -> writer.write(inner -> 1)))
-          .isInstanceOf(IllegalStateException.class);
-      assertThat(TestStores.groups(store)).isZero();
-    }
-  }
 
   @Test
   void writeFromAnEventHandlerFailsWithoutBlockingTheWriter() {
