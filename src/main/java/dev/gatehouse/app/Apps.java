@@ -232,7 +232,11 @@ public final class Apps {
     return List.copyOf(unique);
   }
 
-  private static List<Rule> rules(List<Rule> rules) {
+  /**
+   * {@code rules} checked and as they are stored (defaults filled in), so that a declared rule can
+   * be compared with a stored one.
+   */
+  public static List<Rule> rules(List<Rule> rules) {
     List<Rule> checked = new ArrayList<>();
     for (int i = 0; i < rules.size(); i++) {
       checked.add(CompiledRule.compile(rules.get(i), "rules[" + i + "]").source());

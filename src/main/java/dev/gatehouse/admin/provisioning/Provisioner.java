@@ -10,6 +10,7 @@ import dev.gatehouse.admin.ManagedObjects.Kind;
 import dev.gatehouse.apikey.ApiKey;
 import dev.gatehouse.apikey.ApiKeys;
 import dev.gatehouse.app.App;
+import dev.gatehouse.app.AppRequest;
 import dev.gatehouse.app.Apps;
 import dev.gatehouse.audit.Actor;
 import dev.gatehouse.client.Client;
@@ -459,7 +460,7 @@ public final class Provisioner {
             Kind.APP,
             a.name(),
             fingerprint,
-            differing(request, app),
+            differing(asStored(request), app),
             a.at(),
             () -> admin.updateApp(origin, app.id(), request));
       }
@@ -610,6 +611,23 @@ public final class Provisioner {
     }
     checks.put(username, check);
     return check;
+  }
+
+  /**
+   * A declared app's rules as the app would store them, to compare; as declared when they are
+   * invalid (the apply then says why, at their line).
+   */
+  private static AppRequest asStored(AppRequest request) {
+    try {
+      return new AppRequest(
+          request.name(),
+          request.hosts(),
+          Apps.rules(Objects.requireNonNull(request.rules())),
+          request.pathCaseInsensitive(),
+          request.bearerTokens());
+    } catch (Failure invalid) {
+      return request;
+    }
   }
 
   /** The top-level fields of {@code declared} whose value differs from {@code stored}'s. */

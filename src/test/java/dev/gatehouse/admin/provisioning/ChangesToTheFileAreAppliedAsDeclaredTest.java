@@ -102,6 +102,15 @@ class ChangesToTheFileAreAppliedAsDeclaredTest {
           .as("the replaced key is an admin key now, with the same secret")
           .isEqualTo(201);
       assertThat(Provisioning.apply(gh, file, false, false).changes()).isEmpty();
+
+      String declared = java.nio.file.Files.readString(file);
+      Provisioning.write(
+          files,
+          file.getFileName().toString(),
+          declared.replace("name = \"wiki\"\n", "name = \"wiki\"\npath_case_insensitive = true\n"));
+      assertThat(Provisioning.lines(Provisioning.apply(gh, file, false, true)))
+          .as("rules written without their defaults (methods, networks) are compared as stored")
+          .containsExactly("~ app wiki: path_case_insensitive");
     }
   }
 }
