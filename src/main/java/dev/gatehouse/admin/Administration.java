@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -154,10 +155,14 @@ public final class Administration {
         false);
   }
 
-  /** Refuses, naming the file, a change through the API or console to a managed object. */
+  /**
+   * Refuses, naming the file, a change through the API or console to a managed object. Usernames
+   * are case-insensitive (kept in lower case), so they are looked up so.
+   */
   private void refuseIfManaged(ManagedObjects.Kind kind, String name) {
     if (guarded) {
-      managed.refuseChange(kind, name);
+      managed.refuseChange(
+          kind, kind == ManagedObjects.Kind.USER ? name.toLowerCase(Locale.ROOT) : name);
     }
   }
 

@@ -38,6 +38,9 @@ class ManagedObjectsAreRefusedToTheAdminApiTest {
         gh.post("/api/admin/groups/staff/members", "{\"username\":\"" + "bob" + "\"}"),
         gh.delete("/api/admin/groups/ops/members/bob"),
         gh.post("/api/admin/groups/ops/members", "{\"username\":\"alice\"}"),
+        // usernames are case-insensitive: so is the check
+        gh.post("/api/admin/groups/ops/members", "{\"username\":\"ALICE\"}"),
+        gh.delete("/api/admin/groups/staff/members/Alice"),
         gh.patch("/api/admin/groups/ops", "{\"require_mfa\":true}"),
         gh.delete("/api/admin/groups/staff"),
         gh.patch("/api/admin/apps/" + wiki, "{\"hosts\":[\"evil.example.test\"]}"),
