@@ -403,17 +403,11 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Config config;
-      try {
-        config = options.load();
-      } catch (ConfigException e) {
-        options.err().println("config error: " + e.getMessage());
-        return CONFIG_ERROR;
-      }
       Map<String, String> env = options.main().env;
       Path source = Objects.requireNonNull(file);
       Apply.Result result;
       try {
+        Config config = options.load();
         Declaration declaration = ProvisioningFile.read(source, env::get);
         URI target =
             server != null

@@ -89,38 +89,8 @@ public final class Administration {
       Grants grants,
       Audit audit,
       ManagedObjects managed) {
-    this(
-        users,
-        groups,
-        apps,
-        clients,
-        apiKeys,
-        devices,
-        factors,
-        sessions,
-        signingKeys,
-        grants,
-        audit,
-        managed,
-        true);
-  }
-
-  private Administration(
-      Users users,
-      Groups groups,
-      Apps apps,
-      Clients clients,
-      ApiKeys apiKeys,
-      Devices devices,
-      Factors factors,
-      Sessions sessions,
-      SigningKeys signingKeys,
-      Grants grants,
-      Audit audit,
-      ManagedObjects managed,
-      boolean guarded) {
     this.managed = managed;
-    this.guarded = guarded;
+    this.guarded = true;
     this.grants = grants;
     this.users = users;
     this.groups = groups;
@@ -134,25 +104,29 @@ public final class Administration {
     this.audit = audit;
   }
 
+  /** {@code source}'s rules without the managed-object check: {@link #forProvisioning}. */
+  private Administration(Administration source) {
+    this.managed = source.managed;
+    this.guarded = false;
+    this.grants = source.grants;
+    this.users = source.users;
+    this.groups = source.groups;
+    this.apps = source.apps;
+    this.clients = source.clients;
+    this.apiKeys = source.apiKeys;
+    this.devices = source.devices;
+    this.factors = source.factors;
+    this.sessions = source.sessions;
+    this.signingKeys = source.signingKeys;
+    this.audit = source.audit;
+  }
+
   /**
    * The same rules for the provisioning file, the one door allowed to change the objects it
    * manages.
    */
   public Administration forProvisioning() {
-    return new Administration(
-        users,
-        groups,
-        apps,
-        clients,
-        apiKeys,
-        devices,
-        factors,
-        sessions,
-        signingKeys,
-        grants,
-        audit,
-        managed,
-        false);
+    return new Administration(this);
   }
 
   /**
